@@ -1,6 +1,11 @@
 import { createGunzip } from 'node:zlib';
 import { NiftiError } from './nifti-error';
 
+/**
+ * Once the image is complete we still inflate to the end of the stream, so gzip's CRC check catches corruption and
+ * a cut-off trailer; trailing bytes beyond the image are discarded, and past this many we stop checking.
+ */
+const MAX_TRAILING_BYTES = 1 << 20;
 /** Deflate cannot expand data by more than about 1032 to 1; a header claiming more than that is lying. */
 const MAX_DEFLATE_RATIO = 1032;
 
@@ -11,8 +16,8 @@ export function isGzip(bytes: Uint8Array): boolean {
 /**
  * Inflates as a stream, bounded: the first `prefixBytes` are handed to `sizeFromPrefix`, which checks them (the
  * header) and says how many bytes the whole file must have. Only then is the output allocated, once and at that
- * size; anything past it is never inflated. A bomb or a lying header cannot make us allocate more than the header
- * allows and the compressed size makes possible.
+ * size; a few trailing bytes past it are inflated and discarded, never stored. A bomb or a lying header cannot
+ * make us allocate more than the header allows and the compressed size makes possible.
  */
 export function gunzipBounded(
   compressed: Uint8Array,
@@ -26,6 +31,7 @@ export function gunzipBounded(
     let prefixLength = 0;
     let out: Uint8Array | null = null;
     let filled = 0;
+    let trailing = 0;
     let settled = false;
 
     const fail = (err: unknown): void => {
@@ -64,8 +70,9 @@ export function gunzipBounded(
           const n = Math.min(chunk.length, out.length - filled);
           out.set(chunk.subarray(0, n), filled);
           filled += n;
+          trailing += chunk.length - n;
         }
-        if (filled >= out!.length) succeed();
+        if (trailing > MAX_TRAILING_BYTES) succeed();
       } catch (err) {
         fail(err);
       }

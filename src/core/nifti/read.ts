@@ -1,11 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
-import { axcodesFromAffine, bestAffine } from './affine';
+import { axcodesFromAffine, bestAffine, type AffineSource } from './affine';
 import { datatypeByName, type VoxelArray } from './datatypes';
 import { gunzipBounded, isGzip } from './gunzip';
 import { MAX_HEADER_BYTES, parseHeader } from './header';
 import { planDataLayout, type DataLayout, type ReadLimits } from './layout';
 import { NiftiError } from './nifti-error';
-import type { NiftiHeader, NiftiVolume, VoxelScaling } from './types';
+import type { Mat4, NiftiHeader, NiftiVolume, VoxelScaling } from './types';
 
 export type ReadOptions = ReadLimits;
 
@@ -57,7 +57,8 @@ export async function readNiftiFile(path: string, options: ReadOptions = {}): Pr
 /** `owned` says whether `bytes` is our own buffer, which we may byte-swap in place and keep a view of. */
 function assemble(file: string, header: NiftiHeader, layout: DataLayout, bytes: Uint8Array, owned: boolean): NiftiVolume {
   const data = voxelArray(bytes, layout, header.littleEndian, owned);
-  const { affine } = bestAffine(header, layout.shape);
+  const { affine, source } = bestAffine(header, layout.shape);
+  checkAffine(file, affine, source, header);
   return {
     file,
     header,
@@ -80,6 +81,21 @@ function voxelArray(bytes: Uint8Array, layout: DataLayout, littleEndian: boolean
     : copyOf(bytes.subarray(layout.dataOffset, layout.dataOffset + layout.dataBytes));
   if (swap) swapBytes(target, info.bytes);
   return info.create(target.buffer as ArrayBuffer, target.byteOffset, layout.voxelCount);
+}
+
+/**
+ * A matrix with NaN, infinities or no inverse cannot place voxels in the world. We refuse it rather than guess from
+ * another field, because a guess could silently swap left and right.
+ */
+function checkAffine(file: string, affine: Mat4, source: AffineSource, header: NiftiHeader): void {
+  const what = source === 'fallback' ? 'the pixdim spacing' : `the ${source} (${source}_code ${source === 'sform' ? header.sformCode : header.qformCode})`;
+  if (affine.some((row) => row.some((v) => !Number.isFinite(v)))) {
+    throw new NiftiError(file, `${what} holds NaN or infinite values: voxels cannot be placed in the world`);
+  }
+  const [a, b, c] = affine;
+  const det = a![0]! * (b![1]! * c![2]! - b![2]! * c![1]!) - a![1]! * (b![0]! * c![2]! - b![2]! * c![0]!)
+    + a![2]! * (b![0]! * c![1]! - b![1]! * c![0]!);
+  if (det === 0) throw new NiftiError(file, `${what} is singular: voxels cannot be placed in the world`);
 }
 
 /** Uint8Array.slice would return a view when given a Node Buffer; this always copies. */
