@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { extractZip, zipEntries } from './helpers/zip-entries';
+
+const repo = path.resolve(import.meta.dirname, '..');
+const { version } = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string };
+const BIN = 'extension/node_modules/onnxruntime-node/bin/napi-v6/';
+const NOT_MIRRORED = new Set(['.git', 'node_modules', 'dist', '.tmp', 'out', '.vscode-test']);
+
+// Packaging rebuilds dist/ for production, while other test files run dist/cli.js in parallel: package a mirror
+// of the repo (hard links where possible, node_modules linked) so the real dist/ and repo root stay untouched.
+let root = '';
+before(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'swinfuse-package-'));
+  mirror(repo, root, true);
+  symlinkSync(path.join(repo, 'node_modules'), path.join(root, 'node_modules'), 'junction');
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function mirror(from: string, to: string, top: boolean): void {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (top && (NOT_MIRRORED.has(entry.name) || entry.name.endsWith('.vsix'))) continue;
+    const src = path.join(from, entry.name);
+    const dst = path.join(to, entry.name);
+    if (entry.isDirectory()) {
+      mkdirSync(dst);
+      mirror(src, dst, false);
+    } else if (entry.isSymbolicLink()) {
+      symlinkSync(readlinkSync(src), dst);
+    } else {
+      try { linkSync(src, dst); } catch { copyFileSync(src, dst); }
+    }
+  }
+}
+
+function packageFor(target: string): string {
+  const res = spawnSync(process.execPath, ['scripts/package.mjs', '--target', target], {
+    cwd: root, encoding: 'utf8', timeout: 600_000,
+  });
+  assert.equal(res.status, 0, `packaging ${target} failed:\n${res.stdout}\n${res.stderr}`);
+  return path.join(root, `swinfuse-vscode-${target}-${version}.vsix`);
+}
+
+function checkEntries(names: string[], binDir: string): void {
+  // vsce stores README.md as readme.md and LICENSE as LICENSE.txt.
+  // dist/package.json marks the CommonJS bundles as such inside an ESM ("type": "module") package.
+  const ort = 'node_modules/onnxruntime-node';
+  const common = 'node_modules/onnxruntime-common';
+  for (const required of ['package.json', 'readme.md', 'LICENSE.txt', 'dist/package.json', 'dist/extension.js',
+    'dist/webview.js', 'dist/cli.js', `${ort}/package.json`, `${ort}/dist/index.js`, `${common}/package.json`,
+    `${common}/dist/cjs/index.js`, `${common}/dist/cjs/package.json`,
+    `${ort}/bin/napi-v6/${binDir}/onnxruntime_binding.node`]) {
+    assert.ok(names.includes(`extension/${required}`), `missing extension/${required}`);
+  }
+  const misplaced = names.filter((n) => n.startsWith(BIN) && !n.startsWith(`${BIN}${binDir}/`));
+  assert.deepEqual(misplaced, [], 'binaries of other platforms');
+  const otherModules = names.filter((n) => n.startsWith('extension/node_modules/')
+    && !/^extension\/node_modules\/onnxruntime-(node|common)\//.test(n));
+  assert.deepEqual(otherModules, [], 'node_modules beyond onnxruntime-node/-common');
+  const forbidden = names.filter((n) => /\.ts$/.test(n) || /\.map$/.test(n) || /fixtures/.test(n)
+    || /^extension\/(src|test|scripts|bench|samples|dist\/bench)\//.test(n)
+    || /^extension\/node_modules\/onnxruntime-node\/(script|lib)\//.test(n)
+    || /libonnxruntime_providers_/.test(n));
+  assert.deepEqual(forbidden, [], 'sources, tests, maps or installer files in the vsix');
+}
+
+function checkVsix(target: string, binDir: string, maxMiB: number, log: (msg: string) => void): string {
+  const started = Date.now();
+  const file = packageFor(target);
+  const names = zipEntries(file).map((e) => e.name);
+  const mib = statSync(file).size / 2 ** 20;
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  log(`${path.basename(file)}: ${names.length} entries, ${mib.toFixed(1)} MiB, packaged in ${seconds} s`);
+  checkEntries(names, binDir);
+  assert.ok(mib < maxMiB, `${target} vsix is ${mib.toFixed(1)} MiB, over ${maxMiB} MiB`);
+  // Cross-check the hand-written zip reader where Info-ZIP is installed.
+  const unzip = spawnSync('unzip', ['-Z1', file], { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 });
+  if (unzip.status === 0) assert.deepEqual(unzip.stdout.trim().split('\n').sort(), [...names].sort());
+  return file;
+}
+
+test('rejects an unsupported target before building', () => {
+  const res = spawnSync(process.execPath, ['scripts/package.mjs', '--target', 'darwin-x64'], {
+    cwd: repo, encoding: 'utf8',
+  });
+  assert.equal(res.status, 1);
+  assert.match(res.stderr, /unsupported target "darwin-x64"/);
+});
+
+test('linux-x64 vsix holds the bundles and only linux/x64 ONNX Runtime binaries', { timeout: 600_000 }, (t) => {
+  const file = checkVsix('linux-x64', 'linux/x64', 60, (msg) => t.diagnostic(msg));
+  if (`${process.platform}-${process.arch}` !== 'linux-x64') return;
+  // The packaged files alone must load: the CommonJS bundle inside the ESM package (with a stub 'vscode') and the
+  // native runtime, with nothing leaking in from the repo.
+  const dir = mkdtempSync(path.join(tmpdir(), 'swinfuse-vsix-'));
+  try {
+    extractZip(file, dir);
+    const ext = path.join(dir, 'extension');
+    const script = `const M = require('node:module'), load = M._load, ids = [];
+      const vscode = { commands: { registerCommand: (id) => (ids.push(id), { dispose() {} }) } };
+      M._load = function (r, ...a) { return r === 'vscode' ? vscode : load.call(this, r, ...a); };
+      require(${JSON.stringify(path.join(ext, 'dist', 'extension.js'))}).activate({ subscriptions: [] });
+      const ort = require(${JSON.stringify(path.join(ext, 'node_modules', 'onnxruntime-node'))});
+      process.stdout.write(ids.join() + ' ' + typeof ort.InferenceSession.create);`;
+    const res = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' });
+    assert.equal(res.status, 0, res.stderr);
+    assert.equal(res.stdout, 'swinfuse.showInfo function');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('win32-x64 vsix holds only win32/x64 ONNX Runtime binaries', { timeout: 600_000 }, (t) => {
+  checkVsix('win32-x64', 'win32/x64', 80, (msg) => t.diagnostic(msg));
+});
