@@ -1,6 +1,5 @@
 // Reorientation to RAS against nibabel's as_closest_canonical, and back, bit for bit.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -8,19 +7,10 @@ import {
 } from '../src/core/nifti';
 import { assertClose, assertMatrixClose } from './helpers/approx';
 import { niftiFixtures } from './helpers/paths';
-
-interface CanonicalEntry {
-  shape: number[];
-  affine: number[][];
-  axcodes: string;
-  probes: { index: number[]; value: number }[];
-}
-const reference = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'nibabel-reference.json'), 'utf8')) as {
-  canonical: Record<string, CanonicalEntry>;
-};
+import { nibabelReference } from './helpers/reference';
 
 describe('reorientation to RAS matches nibabel', () => {
-  for (const [name, expected] of Object.entries(reference.canonical)) {
+  for (const [name, expected] of Object.entries(nibabelReference.canonical)) {
     it(`${name} → RAS`, async () => {
       const volume = await readNiftiFile(join(niftiFixtures, name));
       const ras = toRas(volume);

@@ -1,5 +1,5 @@
 export { NiftiError } from './nifti-error';
-export type { Mat4, NiftiDatatype, NiftiGeometry, NiftiHeader, NiftiVolume, VoxelScaling } from './types';
+export type { Mat4, NiftiDatatype, NiftiGeometry, NiftiHeader, NiftiVolume, VoxelScaling, VoxelVolume } from './types';
 export type { VoxelArray } from './datatypes';
 export { SUPPORTED_DATATYPES } from './datatypes';
 export { DEFAULT_MAX_VOXELS, type ReadLimits } from './layout';

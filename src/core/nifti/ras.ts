@@ -1,16 +1,10 @@
 import type { VoxelArray } from './datatypes';
 import { invertReorientation, planReorientation, reorientAffine, reorientVoxels, reorientedShape, type Reorientation } from './reorient';
-import type { Mat4, NiftiDatatype, NiftiVolume, VoxelScaling } from './types';
+import type { NiftiVolume, VoxelVolume } from './types';
 import { channelCount, spatialShape } from './volume';
 
 /** Voxels laid out in a known orientation (RAS for display and inference), with the plan to go back. */
-export interface OrientedVolume {
-  readonly shape: readonly number[];
-  readonly datatype: NiftiDatatype;
-  readonly data: VoxelArray;
-  readonly scaling: VoxelScaling | null;
-  readonly affine: Mat4;
-  readonly axcodes: string;
+export interface OrientedVolume extends VoxelVolume {
   /** Takes the stored layout to this one; invert it to go back. */
   readonly plan: Reorientation;
 }

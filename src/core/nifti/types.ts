@@ -45,19 +45,24 @@ export interface VoxelScaling {
   readonly inter: number;
 }
 
-export interface NiftiVolume {
-  /** The name errors and messages use: a path or a URI. */
-  readonly file: string;
-  readonly header: NiftiHeader;
-  /** Stored shape: [X, Y, Z] or [X, Y, Z, C]; a 2D image is [X, Y, 1]. */
+/** Voxels with their place in the world: what display, inference and reorientation work on. */
+export interface VoxelVolume {
+  /** [X, Y, Z] or [X, Y, Z, C] (channels on the 4th axis); a 2D image is [X, Y]. */
   readonly shape: readonly number[];
   readonly datatype: NiftiDatatype;
   /** Stored values, first axis fastest, in this machine's byte order; scaling not yet applied. */
   readonly data: VoxelArray;
   /** scl_slope/scl_inter to apply, or null when the stored values are the values. */
   readonly scaling: VoxelScaling | null;
-  /** Voxel-to-world as the standard defines it: sform if sform_code > 0, else qform, else the pixdim fallback. */
   readonly affine: Mat4;
   /** Orientation of the voxel axes, e.g. "RAS" or "LPS". */
   readonly axcodes: string;
+}
+
+/** A volume as read from a file: `shape` is the stored shape, `affine` the standard's choice of sform, qform or
+ * the pixdim fallback. */
+export interface NiftiVolume extends VoxelVolume {
+  /** The name errors and messages use: a path or a URI. */
+  readonly file: string;
+  readonly header: NiftiHeader;
 }

@@ -1,6 +1,6 @@
-import type { NiftiVolume } from './types';
+import type { VoxelVolume } from './types';
 
-type Voxels = Pick<NiftiVolume, 'shape' | 'data' | 'scaling'>;
+type Voxels = Pick<VoxelVolume, 'shape' | 'data' | 'scaling'>;
 
 /** Flat index of [i, j, k(, t)] in the stored order, first axis fastest. */
 export function flatIndex(shape: readonly number[], index: readonly number[]): number {
