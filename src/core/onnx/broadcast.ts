@@ -1,0 +1,25 @@
+import { type Dim, formatShape } from './dims';
+
+/** Numpy/ONNX multidirectional broadcasting of two shapes. */
+export function broadcastShapes(a: readonly Dim[], b: readonly Dim[], where: string): Dim[] {
+  const rank = Math.max(a.length, b.length);
+  const out: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da === db || db === 1) out.push(da);
+    else if (da === 1) out.push(db);
+    else throw new Error(`${where}: shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast`);
+  }
+  return out;
+}
+
+/** The axes of `full` that a broadcast input of shape `part` was stretched along (what a gradient sums over). */
+export function broadcastAxes(full: readonly Dim[], part: readonly Dim[]): number[] {
+  const axes: number[] = [];
+  const offset = full.length - part.length;
+  for (let i = 0; i < full.length; i++) {
+    if (i < offset || (part[i - offset] === 1 && full[i] !== 1)) axes.push(i);
+  }
+  return axes;
+}

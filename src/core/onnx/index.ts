@@ -1,0 +1,7 @@
+export * from './types';
+export { type Dim, product, staticProduct, formatShape } from './dims';
+export { GraphBuilder, type InitializerOptions } from './graph-builder';
+export { serializeModel, OPSET_VERSION, type ModelOptions } from './serialize';
+export { shapeRules } from './shape-inference';
+export { broadcastAxes, broadcastShapes } from './broadcast';
+export * as ops from './ops';
