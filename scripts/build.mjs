@@ -21,8 +21,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js',
     platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal,
     banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: ['bench/nifti.ts'], outfile: 'dist/bench/nifti.js',
-    platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal }),
+  ...['nifti', 'model'].map((name) => build({ ...common, entryPoints: [`bench/${name}.ts`], outfile: `dist/bench/${name}.js`,
+    platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal })),
 ]);
 chmodSync('dist/cli.js', 0o755);
 // The repo is ESM ("type": "module", which nifti-reader-js needs for our tests); the bundles are CommonJS, as the

@@ -1,4 +1,6 @@
 import { NiftiError } from '../core/nifti';
+import { CheckpointError } from '../core/checkpoint';
+import { importUsage, runImport } from './commands/import';
 import { infoUsage, runInfo } from './commands/info';
 import { UsageError } from './usage-error';
 
@@ -10,6 +12,7 @@ interface Command {
 
 const commands: Readonly<Record<string, Command>> = {
   info: { summary: 'print a NIfTI file\'s header, geometry and value summary', usage: infoUsage, run: runInfo },
+  import: { summary: 'convert a SwinUNETR/SwinFUSE PyTorch checkpoint to ONNX with its model card', usage: importUsage, run: runImport },
 };
 
 const help = `swinfuse: SwinFUSE segmentation tools for NIfTI scans
@@ -41,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** One line, no stack: NiftiError already names the file; argument errors point at --help. */
 function describe(err: unknown): string {
-  if (err instanceof NiftiError) return err.message;
+  if (err instanceof NiftiError || err instanceof CheckpointError) return err.message;
   if (err instanceof UsageError) return `${err.message} (see swinfuse --help)`;
   const code = (err as { code?: string }).code;
   if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return `${(err as Error).message} (see swinfuse --help)`;

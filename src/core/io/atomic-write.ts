@@ -11,7 +11,9 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let renamed = false;
   try {
-    const handle = await open(temp, 'wx');
+    const handle = await open(temp, 'wx').catch((err: NodeJS.ErrnoException) => {
+      throw new Error(`cannot write ${path}: ${err.code === 'ENOENT' ? 'its folder does not exist' : err.code === 'EACCES' ? 'permission denied' : err.message}`);
+    });
     try {
       await handle.writeFile(bytes);
       await handle.sync();

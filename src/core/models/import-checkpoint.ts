@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { checkStateDict, CheckpointError, loadCheckpoint, toFloat32 } from '../checkpoint';
+import { writeFileAtomic } from '../io/atomic-write';
+import { serializeModel } from '../onnx';
+import { checkConfig, type ModelConfig } from './config';
+import { BRATS_CHANNELS, cardPathFor, labelInfo, type LabelScheme, type ModelCard } from './model-card';
+import { expectedStateDict } from './state-dict-layout';
+import { buildSegmentationModel } from './swin-unetr';
+
+export interface ImportRequest {
+  readonly checkpoint: string;
+  readonly config: ModelConfig;
+  readonly labels: LabelScheme;
+  readonly output: string;
+  readonly channels?: readonly string[];
+  readonly orientation?: string;
+  readonly float16?: boolean;
+  readonly producerVersion?: string;
+}
+
+export interface ImportResult {
+  readonly modelPath: string;
+  readonly cardPath: string;
+  readonly card: ModelCard;
+  readonly bytes: number;
+}
+
+/** Checkpoint → checked state dict → ONNX graph → MODEL.onnx and MODEL.json, both written atomically. */
+export async function importCheckpoint(req: ImportRequest): Promise<ImportResult> {
+  checkConfig(req.config);
+  const channels = req.channels ?? (req.labels === 'brats' && req.config.inChannels === 4
+    ? [...BRATS_CHANNELS]
+    : Array.from({ length: req.config.inChannels }, (_, i) => `channel${i}`));
+  if (channels.length !== req.config.inChannels) {
+    throw new Error(`${channels.length} channel names given for a model with ${req.config.inChannels} input channels`);
+  }
+  const labels = labelInfo(req.labels, req.config.outChannels);
+
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(req.checkpoint);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CheckpointError(req.checkpoint, code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`);
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const dict = loadCheckpoint(bytes, req.checkpoint);
+  try {
+    checkStateDict(dict, expectedStateDict(req.config), req.checkpoint);
+  } catch (err) {
+    throw withArchHint(err, dict, req.config);
+  }
+
+  const graph = buildSegmentationModel(req.config, (key) => {
+    const t = dict.get(key);
+    if (!t) throw new CheckpointError(req.checkpoint, `missing key ${key}`);
+    return { shape: t.shape, data: toFloat32(t) };
+  }, { storeAsFloat16: req.float16 ?? false });
+
+  const name = basename(req.output).replace(/\.onnx$/i, '');
+  const card: ModelCard = {
+    format: 'swinfuse-model-card',
+    formatVersion: 1,
+    name,
+    arch: req.config.arch,
+    inChannels: req.config.inChannels,
+    outChannels: req.config.outChannels,
+    featureSize: req.config.featureSize,
+    roi: req.config.roi,
+    ...(req.config.arch === 'swinfuse' ? { dimHeads: req.config.dimHeads ?? 3 } : {}),
+    channels,
+    normalization: 'zscore-nonzero-per-channel',
+    activation: req.labels === 'brats' ? 'sigmoid' : 'softmax',
+    labels,
+    orientation: req.orientation ?? 'RAS',
+    weightsDtype: req.float16 ? 'float16' : 'float32',
+    source: { checkpoint: basename(req.checkpoint), sha256 },
+    created: new Date().toISOString(),
+    lineage: [],
+  };
+  const cardJson = JSON.stringify(card, null, 2) + '\n';
+  const model = serializeModel(graph, {
+    producerVersion: req.producerVersion,
+    docString: `${card.arch} imported from ${card.source.checkpoint}`,
+    metadata: { 'swinfuse.card': cardJson },
+  });
+  const cardPath = cardPathFor(req.output);
+  await writeFileAtomic(req.output, model);
+  await writeFileAtomic(cardPath, new TextEncoder().encode(cardJson));
+  return { modelPath: req.output, cardPath, card, bytes: model.length };
+}
+
+/** The commonest mistake is the wrong --arch: say so when the DIM keys alone tell them apart. */
+function withArchHint(err: unknown, dict: ReadonlyMap<string, unknown>, config: ModelConfig): unknown {
+  if (!(err instanceof CheckpointError)) return err;
+  const hasDim = dict.has('swinViT.mh1.in_proj_weight');
+  if (hasDim && config.arch === 'swinunetr') return new CheckpointError(err.file, `${err.problem} (it holds a DIM: try --arch swinfuse)`);
+  if (!hasDim && config.arch === 'swinfuse') return new CheckpointError(err.file, `${err.problem} (it holds no DIM: try --arch swinunetr)`);
+  return err;
+}

@@ -1,0 +1,68 @@
+import type { Arch } from './config';
+
+export type LabelScheme = 'brats' | 'softmax';
+
+/**
+ * What a model needs from the images it is given and what its outputs mean: written beside every model as
+ * MODEL.json and embedded in the ONNX metadata, so the inference engine and the editor never guess.
+ */
+export interface ModelCard {
+  readonly format: 'swinfuse-model-card';
+  readonly formatVersion: 1;
+  readonly name: string;
+  readonly arch: Arch;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly featureSize: number;
+  readonly roi: number;
+  readonly dimHeads?: number;
+  /** Input channel names, in the order the model takes them (e.g. BraTS: flair, t1ce, t1, t2). */
+  readonly channels: readonly string[];
+  readonly normalization: 'zscore-nonzero-per-channel';
+  readonly activation: 'sigmoid' | 'softmax';
+  readonly labels: LabelInfo;
+  /** Voxel axis orientation the model was trained in; images are permuted and flipped to it and back. */
+  readonly orientation: string;
+  readonly weightsDtype: 'float32' | 'float16';
+  readonly source: { readonly checkpoint: string; readonly sha256: string };
+  readonly created: string;
+  /** Fine-tuning history: base model, case, steps, losses (empty for an import). */
+  readonly lineage: readonly unknown[];
+}
+
+export type LabelInfo =
+  | {
+    readonly scheme: 'brats';
+    /** Sigmoid outputs, in order, thresholded at `threshold`. */
+    readonly outputs: readonly ['TC', 'WT', 'ET'];
+    readonly threshold: number;
+    /** ET → 4, TC without ET → 1 (necrotic core), WT without TC → 2 (edema). */
+    readonly labelMap: { readonly ET: number; readonly TC: number; readonly WT: number };
+    readonly names: Readonly<Record<string, string>>;
+  }
+  | {
+    readonly scheme: 'softmax';
+    /** Class index → label value written in the mask (argmax over classes; class 0 is background). */
+    readonly classes: readonly { readonly index: number; readonly label: number; readonly name: string }[];
+  };
+
+export const BRATS_CHANNELS = ['flair', 't1ce', 't1', 't2'] as const;
+
+export function labelInfo(scheme: LabelScheme, outChannels: number): LabelInfo {
+  if (scheme === 'brats') {
+    if (outChannels !== 3) throw new Error(`BraTS labels need 3 sigmoid outputs (TC, WT, ET), the model has ${outChannels}`);
+    return {
+      scheme, outputs: ['TC', 'WT', 'ET'], threshold: 0.5, labelMap: { ET: 4, TC: 1, WT: 2 },
+      names: { 1: 'necrotic core', 2: 'edema', 4: 'enhancing tumor' },
+    };
+  }
+  if (outChannels < 2) throw new Error(`softmax labels need at least 2 classes, the model has ${outChannels}`);
+  return {
+    scheme,
+    classes: Array.from({ length: outChannels }, (_, i) => ({ index: i, label: i, name: i === 0 ? 'background' : `class ${i}` })),
+  };
+}
+
+export function cardPathFor(modelPath: string): string {
+  return modelPath.replace(/\.onnx$/i, '') + '.json';
+}

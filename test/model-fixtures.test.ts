@@ -1,0 +1,120 @@
+// The tiny MONAI fixtures end to end: `swinfuse import` the real torch.save checkpoints, run the ONNX in
+// onnxruntime-node, and land within 1e-3 of the outputs MONAI's PyTorch code computed.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { readNpyFile } from '../src/core/npy';
+import { runCli } from './helpers/cli';
+import { maxAbsDiff } from './helpers/ort-run';
+import { sharedRoot } from './helpers/paths';
+
+const models = join(sharedRoot, 'fixtures', 'models');
+const work = mkdtempSync(join(tmpdir(), 'swinfuse-models-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+interface FixtureConfig { arch: string; in_channels: number; out_channels: number; feature_size: number; roi: number; dim_heads?: number }
+
+function importArgs(name: string, output: string): string[] {
+  const c = JSON.parse(readFileSync(join(models, `${name}.json`), 'utf8')) as FixtureConfig;
+  return ['import', join(models, `${name}.pt`), '--arch', c.arch, '--in-channels', String(c.in_channels),
+    '--out-channels', String(c.out_channels), '--feature-size', String(c.feature_size), '--roi', String(c.roi),
+    ...(c.dim_heads ? ['--dim-heads', String(c.dim_heads)] : []), '-o', output];
+}
+
+async function forward(model: string, x: Float32Array, dims: number[]): Promise<{ data: Float32Array; dims: readonly number[] }> {
+  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 2 });
+  try {
+    const out = await session.run({ image: new ort.Tensor('float32', x, dims) });
+    return { data: out.logits!.data as Float32Array, dims: out.logits!.dims };
+  } finally {
+    await session.release();
+  }
+}
+
+async function npyFloat(path: string): Promise<{ data: Float32Array; shape: number[] }> {
+  const a = await readNpyFile(path);
+  assert.equal(a.dtype, 'float32');
+  return { data: a.data as Float32Array, shape: [...a.shape] };
+}
+
+describe('MONAI fixtures through swinfuse import and onnxruntime-node', () => {
+  for (const name of ['swinunetr_f12', 'swinfuse_f12']) {
+    const model = join(work, `${name}.onnx`);
+
+    it(`imports ${name}.pt and writes its model card`, () => {
+      const r = runCli(importArgs(name, model));
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^wrote .*\.onnx \(\d+\.\d MiB\) and .*\.json/);
+      const card = JSON.parse(readFileSync(join(work, `${name}.json`), 'utf8'));
+      const c = JSON.parse(readFileSync(join(models, `${name}.json`), 'utf8')) as FixtureConfig;
+      assert.equal(card.arch, c.arch);
+      assert.equal(card.roi, c.roi);
+      assert.equal(card.activation, 'sigmoid');
+      assert.deepEqual(card.channels, ['flair', 't1ce', 't1', 't2']);
+      assert.deepEqual(card.labels.labelMap, { ET: 4, TC: 1, WT: 2 });
+      assert.equal(card.orientation, 'RAS');
+      assert.match(card.source.sha256, /^[0-9a-f]{64}$/);
+      assert.ok(statSync(model).size > 1e6);
+    });
+
+    it(`${name}: every output value within 1e-3 of MONAI's`, async () => {
+      const x = await npyFloat(join(models, `${name}.x.npy`));
+      const y = await npyFloat(join(models, `${name}.y.npy`));
+      const out = await forward(model, x.data, x.shape);
+      assert.deepEqual([...out.dims], y.shape);
+      const err = maxAbsDiff(out.data, y.data);
+      assert.ok(err < 1e-3, `max abs error ${err}`);
+    });
+  }
+
+  it("swinfuse_f12: the first item alone matches y1 (the DIM attends across the batch)", async () => {
+    const x = await npyFloat(join(models, 'swinfuse_f12.x.npy'));
+    const y1 = await npyFloat(join(models, 'swinfuse_f12.y1.npy'));
+    const first = x.data.slice(0, x.data.length / x.shape[0]!);
+    const out = await forward(join(work, 'swinfuse_f12.onnx'), first, [1, ...x.shape.slice(1)]);
+    const err = maxAbsDiff(out.data, y1.data);
+    assert.ok(err < 1e-3, `max abs error ${err}`);
+    // And batch composition matters: item 0 of the batch of 2 is not item 0 alone.
+    const y = await npyFloat(join(models, 'swinfuse_f12.y.npy'));
+    assert.ok(maxAbsDiff(y.data.subarray(0, y1.data.length), y1.data) > 1e-3);
+  });
+
+  it('float16 weights: half the file, outputs close', async () => {
+    const model = join(work, 'swinunetr_f16.onnx');
+    const r = runCli([...importArgs('swinunetr_f12', model), '--float16']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(statSync(model).size < 0.6 * statSync(join(work, 'swinunetr_f12.onnx')).size);
+    const card = JSON.parse(readFileSync(join(work, 'swinunetr_f16.json'), 'utf8'));
+    assert.equal(card.weightsDtype, 'float16');
+    const x = await npyFloat(join(models, 'swinunetr_f12.x.npy'));
+    const y = await npyFloat(join(models, 'swinunetr_f12.y.npy'));
+    const err = maxAbsDiff((await forward(model, x.data, x.shape)).data, y.data);
+    assert.ok(err < 0.05, `float16 max abs error ${err}`);
+  });
+
+  it('refuses a checkpoint that does not fit the requested model, listing the keys and hinting the arch', () => {
+    const args = importArgs('swinfuse_f12', join(work, 'wrong.onnx')).map((a) => (a === 'swinfuse' ? 'swinunetr' : a));
+    const dimAt = args.indexOf('--dim-heads');
+    args.splice(dimAt, 2);
+    const r = runCli(args);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^error: .*swinfuse_f12\.pt: .*8 unexpected keys: swinViT\.mh1\.in_proj_weight.*try --arch swinfuse/);
+  });
+
+  it('refuses wrong shapes with expected and actual shapes', () => {
+    const args = importArgs('swinunetr_f12', join(work, 'wrong.onnx')).map((a, i, all) => (all[i - 1] === '--feature-size' ? '24' : a));
+    const r = runCli(args);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /wrongly shaped|shape/);
+    assert.match(r.stderr, /swinViT\.patch_embed\.proj\.weight/);
+  });
+
+  it('clear usage errors', () => {
+    assert.match(runCli(['import', 'x.pt', '--arch', 'unet']).stderr, /^error: --arch must be swinunetr or swinfuse/);
+    assert.match(runCli(['import', 'x.pt', '--arch', 'swinunetr', '--in-channels', '4', '--out-channels', '3', '--feature-size', '12', '--roi', '60', '-o', 'm.onnx']).stderr, /roi 60 must be divisible by 32/);
+    assert.match(runCli(['import', join(work, 'nope.pt'), '--arch', 'swinunetr', '--in-channels', '4', '--out-channels', '3', '--feature-size', '12', '--roi', '64', '-o', join(work, 'm.onnx')]).stderr, /nope\.pt: no such file/);
+  });
+});
