@@ -1,12 +1,15 @@
 // The tiny MONAI fixtures end to end: `swinfuse import` the real torch.save checkpoints, run the ONNX in
 // onnxruntime-node, and land within 1e-3 of the outputs MONAI's PyTorch code computed.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import { loadCheckpointFile, toFloat32 } from '../src/core/checkpoint';
+import { buildSegmentationModel } from '../src/core/models';
 import { readNpyFile } from '../src/core/npy';
+import { serializeModel } from '../src/core/onnx';
 import { runCli } from './helpers/cli';
 import { maxAbsDiff } from './helpers/ort-run';
 import { sharedRoot } from './helpers/paths';
@@ -80,6 +83,18 @@ describe('MONAI fixtures through swinfuse import and onnxruntime-node', () => {
     // And batch composition matters: item 0 of the batch of 2 is not item 0 alone.
     const y = await npyFloat(join(models, 'swinfuse_f12.y.npy'));
     assert.ok(maxAbsDiff(y.data.subarray(0, y1.data.length), y1.data) > 1e-3);
+  });
+
+  it('the straightforward ("literal") graph, kept for bench:model, computes the same', async () => {
+    const dict = await loadCheckpointFile(join(models, 'swinunetr_f12.pt'));
+    const graph = buildSegmentationModel({ arch: 'swinunetr', inChannels: 4, outChannels: 3, featureSize: 12, roi: 64 },
+      (k) => ({ shape: dict.get(k)!.shape, data: toFloat32(dict.get(k)!) }), { style: 'literal' });
+    const file = join(work, 'literal.onnx');
+    writeFileSync(file, serializeModel(graph));
+    const x = await npyFloat(join(models, 'swinunetr_f12.x.npy'));
+    const y = await npyFloat(join(models, 'swinunetr_f12.y.npy'));
+    const err = maxAbsDiff((await forward(file, x.data, x.shape)).data, y.data);
+    assert.ok(err < 1e-3, `max abs error ${err}`);
   });
 
   it('float16 weights: half the file, outputs close', async () => {

@@ -1,6 +1,6 @@
 import { ops, type GraphBuilder, type Tensor } from '../onnx';
 import { relativeBiasTensor, shiftMaskTensor } from './swin-attention-constants';
-import { blockWindow } from './swin-geometry';
+import { blockWindow, shiftMask } from './swin-geometry';
 import type { WeightBinder } from './weights';
 
 /**
@@ -35,7 +35,11 @@ export function swinBlock(g: GraphBuilder, x: Tensor, w: WeightBinder, key: stri
     const v = head(ops.linear(g, y, w.linearWeight(qkvW, [2 * c, 3 * c]), w.vector(qkvB, [2 * c, 3 * c])), [0, 2, 1, 3]);
 
     let scores = ops.add(g, ops.matmul(g, q, kT), relativeBiasTensor(g, w, key, heads, n)); // (N·nW, heads, n, n)
-    if (shift > 0) {
+    if (shift > 0 && g.style === 'literal') {
+      scores = ops.reshape(g, scores, [-1, nW, heads, n, n]);
+      scores = ops.add(g, scores, g.constant('float32', [nW, 1, n, n], shiftMask(padded, window, shift), 'shift_mask'));
+      scores = ops.reshape(g, scores, [-1, heads, n, n]);
+    } else if (shift > 0) {
       scores = ops.reshape(g, scores, [-1, nW, heads, n, n]);
       scores = ops.add(g, scores, shiftMaskTensor(g, padded, window, shift));
       scores = ops.reshape(g, scores, [-1, heads, n, n]);
@@ -72,6 +76,7 @@ export function patchMerging(g: GraphBuilder, x: Tensor, w: WeightBinder, key: s
     const [, size, , , c] = x.type.shape as [unknown, number, number, number, number];
     if (size % 2 !== 0) throw new Error(`patch merging at ${key}: grid ${size} is odd; roi must be divisible by 32`);
     const half = size / 2;
+    if (g.style === 'literal') return literalPatchMerging(g, x, w, key);
     let y = ops.reshape(g, x, [-1, half, 2, half, 2, half, 2, c]);
     y = ops.transpose(g, y, [0, 1, 3, 5, 2, 4, 6, 7]); // (N, h, h, h, od, oh, ow, C)
     y = ops.reshape(g, y, [-1, half, half, half, 8, c]);
@@ -81,4 +86,13 @@ export function patchMerging(g: GraphBuilder, x: Tensor, w: WeightBinder, key: s
     y = ops.layerNorm(g, y, w.param(`${key}.norm.weight`), w.param(`${key}.norm.bias`));
     return ops.linear(g, y, w.linearWeight(`${key}.reduction.weight`));
   });
+}
+
+/** MONAI's code as written: eight strided slices and a concat. */
+function literalPatchMerging(g: GraphBuilder, x: Tensor, w: WeightBinder, key: string): Tensor {
+  const offsets = [[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 1], [0, 1, 0], [0, 0, 1], [1, 1, 1]];
+  const big = 1 << 30;
+  const parts = offsets.map((o) => ops.slice(g, x, o, [big, big, big], [1, 2, 3], [2, 2, 2]));
+  const y = ops.layerNorm(g, ops.concat(g, parts, -1), w.param(`${key}.norm.weight`), w.param(`${key}.norm.bias`));
+  return ops.linear(g, y, w.linearWeight(`${key}.reduction.weight`));
 }

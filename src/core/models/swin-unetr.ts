@@ -1,4 +1,4 @@
-import { GraphBuilder, ops, type Graph, type InitializerOptions } from '../onnx';
+import { GraphBuilder, ops, type Graph, type GraphStyle, type InitializerOptions } from '../onnx';
 import { checkConfig, type ModelConfig } from './config';
 import { domainInvarianceModule } from './dim';
 import { swinViT } from './swin-vit';
@@ -8,12 +8,14 @@ import { WeightBinder, type WeightLookup } from './weights';
 export interface BuildOptions extends InitializerOptions {
   /** The batch dimension's name in the graph's input and output. */
   readonly batch?: string;
+  /** "literal" only to measure the fused graph against a straightforward one (bench:model). */
+  readonly style?: GraphStyle;
 }
 
 /** SwinUNETR (MONAI 1.3) or SwinFUSE as one ONNX graph: `image` [N, Cin, S, S, S] → `logits` [N, Cout, S, S, S]. */
 export function buildSegmentationModel(config: ModelConfig, lookup: WeightLookup, options: BuildOptions = {}): Graph {
   checkConfig(config);
-  const g = new GraphBuilder(config.arch);
+  const g = new GraphBuilder(config.arch, options.style);
   const w = new WeightBinder(g, lookup, options);
   const s = config.roi;
   const image = g.input('image', 'float32', [options.batch ?? 'N', config.inChannels, s, s, s]);

@@ -4,6 +4,13 @@ import type {
   Attributes, ConstantTensor, DType, Graph, Initializer, Node, OpType, Tensor, TensorData, TensorType,
 } from './types';
 
+/**
+ * "fused" writes the patterns ORT fuses and folds constants compactly; "literal" writes the straightforward
+ * transcription (decomposed LayerNorm and GELU, strided slices, full bias and mask tensors), kept to measure what
+ * the fused form buys.
+ */
+export type GraphStyle = 'fused' | 'literal';
+
 export interface InitializerOptions {
   readonly storeAsFloat16?: boolean;
 }
@@ -22,7 +29,7 @@ export class GraphBuilder {
   private readonly scopes: string[] = [];
   private counter = 0;
 
-  constructor(readonly name: string) {}
+  constructor(readonly name: string, readonly style: GraphStyle = 'fused') {}
 
   input(name: string, dtype: DType, shape: readonly Dim[]): Tensor {
     const t = this.declare(name, { dtype, shape });

@@ -1,6 +1,6 @@
 export * from './types';
 export { type Dim, product, staticProduct, formatShape } from './dims';
-export { GraphBuilder, type InitializerOptions } from './graph-builder';
+export { GraphBuilder, type GraphStyle, type InitializerOptions } from './graph-builder';
 export { serializeModel, OPSET_VERSION, type ModelOptions } from './serialize';
 export { shapeRules } from './shape-inference';
 export { broadcastAxes, broadcastShapes } from './broadcast';

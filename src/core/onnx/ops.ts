@@ -22,12 +22,24 @@ export function linear(g: GraphBuilder, x: Tensor, weight: Tensor, bias?: Tensor
 
 /** Exact (erf) GELU, written as the Div → Erf → Add → Mul → Mul chain that ORT's GeluFusion recognises. */
 export function gelu(g: GraphBuilder, x: Tensor): Tensor {
+  if (g.style === 'literal') {
+    // 0.5·x·(1 + erf(x·(1/√2))): the same function in an order no fusion matches.
+    const e = g.op('Erf', [mul(g, x, g.scalar(Math.SQRT1_2))]);
+    return mul(g, mul(g, g.scalar(0.5), x), add(g, g.scalar(1), e));
+  }
   const e = g.op('Erf', [div(g, x, g.scalar(Math.SQRT2))]);
   return mul(g, mul(g, x, add(g, e, g.scalar(1))), g.scalar(0.5));
 }
 
 /** LayerNormalization always gets a bias: ORT 1.30's extended optimizers crash (segfault) on one left out. */
 export function layerNorm(g: GraphBuilder, x: Tensor, scale: Tensor, bias: Tensor, epsilon = 1e-5, axis = -1): Tensor {
+  if (g.style === 'literal') {
+    const axes = g.int64s([axis]);
+    const centred = sub(g, x, g.op('ReduceMean', [x, axes]));
+    const variance = g.op('ReduceMean', [mul(g, centred, centred), axes]);
+    const normed = div(g, centred, g.op('Sqrt', [add(g, variance, g.scalar(epsilon))]));
+    return add(g, mul(g, normed, scale), bias);
+  }
   return g.op('LayerNormalization', [x, scale, bias], { axis: int(axis), epsilon: float(epsilon) });
 }
 
