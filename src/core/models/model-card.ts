@@ -1,4 +1,4 @@
-import type { Arch } from './config';
+import type { ModelConfig } from './config';
 
 export type LabelScheme = 'brats' | 'softmax';
 
@@ -6,16 +6,10 @@ export type LabelScheme = 'brats' | 'softmax';
  * What a model needs from the images it is given and what its outputs mean: written beside every model as
  * MODEL.json and embedded in the ONNX metadata, so the inference engine and the editor never guess.
  */
-export interface ModelCard {
+export interface ModelCard extends ModelConfig {
   readonly format: 'swinfuse-model-card';
   readonly formatVersion: 1;
   readonly name: string;
-  readonly arch: Arch;
-  readonly inChannels: number;
-  readonly outChannels: number;
-  readonly featureSize: number;
-  readonly roi: number;
-  readonly dimHeads?: number;
   /** Input channel names, in the order the model takes them (e.g. BraTS: flair, t1ce, t1, t2). */
   readonly channels: readonly string[];
   readonly normalization: 'zscore-nonzero-per-channel';
