@@ -92,7 +92,8 @@ export class GraphBuilder {
 
   /** Marks a value as a graph output under a stable public name. */
   output(t: Tensor, name: string): Tensor {
-    const out = this.types.has(name) ? t : this.declareRenamed(t, name);
+    if (this.types.has(name) && t.name !== name) throw new Error(`graph "${this.name}": output name "${name}" is already a value`);
+    const out = t.name === name ? t : this.declareRenamed(t, name);
     this.outputs.push(out);
     return out;
   }
