@@ -8,18 +8,16 @@ import type { WeightBinder } from './weights';
  */
 export function relativeBiasTensor(g: GraphBuilder, w: WeightBinder, key: string, heads: number, n: number): Tensor {
   checkRelativeIndex(w, key);
-  const index = g.constant('int32', [n * n], relativeIndexBlock(n), `relative_index_${n}`);
+  const index = g.shared(`relative_index_${n}`, () => ({ dtype: 'int32', shape: [n * n], data: relativeIndexBlock(n) }));
   const rows = g.op('Gather', [w.param(`${key}.attn.relative_position_bias_table`), index], { axis: { type: 'int', value: 0 } });
   return ops.reshape(g, ops.transpose(g, rows, [1, 0]), [heads, n, n]);
 }
 
-let standardIndex: Int32Array | undefined;
-
 /** Our index is MONAI's formula; a checkpoint whose buffer differs would silently get wrong biases, so refuse it. */
 function checkRelativeIndex(w: WeightBinder, key: string): void {
-  standardIndex ??= relativePositionIndex();
+  const standard = relativePositionIndex();
   const stored = w.raw(`${key}.attn.relative_position_index`).data;
-  if (stored.length !== standardIndex.length || stored.some((v, i) => v !== standardIndex![i])) {
+  if (stored.length !== standard.length || stored.some((v, i) => v !== standard[i])) {
     throw new Error(`${key}.attn.relative_position_index differs from MONAI's relative position index for a 7³ window`);
   }
 }

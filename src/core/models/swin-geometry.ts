@@ -6,8 +6,15 @@ export function blockWindow(size: number, shifted: boolean): { window: number; s
   return { window: SWIN_WINDOW, shift: shifted ? Math.floor(SWIN_WINDOW / 2) : 0 };
 }
 
-/** MONAI's relative_position_index for a 7³ window: 343 × 343 indices into the (2w-1)³-row bias table. */
-export function relativePositionIndex(w = SWIN_WINDOW): Int32Array {
+const indexCache = new Map<number, Int32Array>();
+
+/**
+ * MONAI's relative_position_index for a 7³ window: 343 × 343 indices into the (2w-1)³-row bias table. Computed once
+ * per window size; callers must not modify it.
+ */
+export function relativePositionIndex(w = SWIN_WINDOW): Readonly<Int32Array> {
+  const cached = indexCache.get(w);
+  if (cached) return cached;
   const n = w * w * w;
   const coords = (t: number): [number, number, number] => [Math.floor(t / (w * w)), Math.floor(t / w) % w, t % w];
   const out = new Int32Array(n * n);
@@ -18,6 +25,7 @@ export function relativePositionIndex(w = SWIN_WINDOW): Int32Array {
       out[a * n + b] = (ca[0] - cb[0] + w - 1) * (2 * w - 1) * (2 * w - 1) + (ca[1] - cb[1] + w - 1) * (2 * w - 1) + (ca[2] - cb[2] + w - 1);
     }
   }
+  indexCache.set(w, out);
   return out;
 }
 

@@ -50,9 +50,9 @@ export class WeightBinder {
 }
 
 export function ones(g: GraphBuilder, n: number): Tensor {
-  return g.constant('float32', [n], new Float32Array(n).fill(1), 'ones');
+  return g.shared(`ones_${n}`, () => ({ dtype: 'float32', shape: [n], data: new Float32Array(n).fill(1) }));
 }
 
 export function zeros(g: GraphBuilder, n: number): Tensor {
-  return g.constant('float32', [n], new Float32Array(n), 'zeros');
+  return g.shared(`zeros_${n}`, () => ({ dtype: 'float32', shape: [n], data: new Float32Array(n) }));
 }

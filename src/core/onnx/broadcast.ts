@@ -13,13 +13,3 @@ export function broadcastShapes(a: readonly Dim[], b: readonly Dim[], where: str
   }
   return out;
 }
-
-/** The axes of `full` that a broadcast input of shape `part` was stretched along (what a gradient sums over). */
-export function broadcastAxes(full: readonly Dim[], part: readonly Dim[]): number[] {
-  const axes: number[] = [];
-  const offset = full.length - part.length;
-  for (let i = 0; i < full.length; i++) {
-    if (i < offset || (part[i - offset] === 1 && full[i] !== 1)) axes.push(i);
-  }
-  return axes;
-}

@@ -41,10 +41,6 @@ export function divDim(d: Dim, k: number): Dim {
   return format({ symbol: s.symbol, factor: s.factor / k });
 }
 
-export function sameDim(a: Dim, b: Dim): boolean {
-  return a === b;
-}
-
 /** The product of a shape: a number, or a symbolic dim when one axis is symbolic. */
 export function product(shape: readonly Dim[]): Dim {
   let numeric = 1;
@@ -58,12 +54,6 @@ export function product(shape: readonly Dim[]): Dim {
     }
   }
   return symbolic ? format({ symbol: symbolic.symbol, factor: symbolic.factor * numeric }) : numeric;
-}
-
-export function staticProduct(shape: readonly Dim[]): number {
-  const p = product(shape);
-  if (typeof p !== 'number') throw new Error(`shape [${shape.join(', ')}] is not static`);
-  return p;
 }
 
 export function formatShape(shape: readonly Dim[]): string {

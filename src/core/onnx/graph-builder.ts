@@ -58,6 +58,20 @@ export class GraphBuilder {
     return t;
   }
 
+  /**
+   * A large constant made once per graph under `key` (a shared bias index, ones for a norm of width C): later calls
+   * with the same key return the first tensor without running `make` again.
+   */
+  shared(key: string, make: () => { dtype: DType; shape: readonly number[]; data: TensorData }): Tensor {
+    const cacheKey = `shared:${key}`;
+    const cached = this.constantCache.get(cacheKey);
+    if (cached) return cached;
+    const c = make();
+    const t = this.initializer(this.uniqueName(key), c);
+    this.constantCache.set(cacheKey, t);
+    return t;
+  }
+
   int64s(values: readonly number[]): Tensor {
     return this.constant('int64', [values.length], BigInt64Array.from(values, (v) => BigInt(v)), 'ints');
   }

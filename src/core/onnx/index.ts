@@ -1,7 +1,7 @@
 export * from './types';
-export { type Dim, product, staticProduct, formatShape } from './dims';
+export { type Dim, product, formatShape } from './dims';
 export { GraphBuilder, type GraphStyle, type InitializerOptions } from './graph-builder';
 export { serializeModel, OPSET_VERSION, type ModelOptions } from './serialize';
 export { shapeRules } from './shape-inference';
-export { broadcastAxes, broadcastShapes } from './broadcast';
+export { broadcastShapes } from './broadcast';
 export * as ops from './ops';
