@@ -21,7 +21,10 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js',
     platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal,
     banner: { js: '#!/usr/bin/env node' } }),
-  ...['nifti', 'model'].map((name) => build({ ...common, entryPoints: [`bench/${name}.ts`], outfile: `dist/bench/${name}.js`,
+  // onnxruntime's run blocks its thread; the CLI and the extension host both run it in this worker.
+  build({ ...common, entryPoints: ['src/core/inference/inference-worker.ts'], outfile: 'dist/inference-worker.js',
+    platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal }),
+  ...['nifti', 'model', 'infer'].map((name) => build({ ...common, entryPoints: [`bench/${name}.ts`], outfile: `dist/bench/${name}.js`,
     platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal })),
 ]);
 chmodSync('dist/cli.js', 0o755);

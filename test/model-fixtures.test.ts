@@ -12,20 +12,11 @@ import { readNpyFile } from '../src/core/npy';
 import { serializeModel } from '../src/core/onnx';
 import { runCli } from './helpers/cli';
 import { maxAbsDiff } from './helpers/ort-run';
-import { sharedRoot } from './helpers/paths';
+import { importArgs, modelFixtures } from './helpers/fixture-models';
 
-const models = join(sharedRoot, 'fixtures', 'models');
+const models = modelFixtures;
 const work = mkdtempSync(join(tmpdir(), 'swinfuse-models-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-interface FixtureConfig { arch: string; in_channels: number; out_channels: number; feature_size: number; roi: number; dim_heads?: number }
-
-function importArgs(name: string, output: string): string[] {
-  const c = JSON.parse(readFileSync(join(models, `${name}.json`), 'utf8')) as FixtureConfig;
-  return ['import', join(models, `${name}.pt`), '--arch', c.arch, '--in-channels', String(c.in_channels),
-    '--out-channels', String(c.out_channels), '--feature-size', String(c.feature_size), '--roi', String(c.roi),
-    ...(c.dim_heads ? ['--dim-heads', String(c.dim_heads)] : []), '-o', output];
-}
 
 async function forward(model: string, x: Float32Array, dims: number[]): Promise<{ data: Float32Array; dims: readonly number[] }> {
   const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 2 });
@@ -52,7 +43,7 @@ describe('MONAI fixtures through swinfuse import and onnxruntime-node', () => {
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /^wrote .*\.onnx \(\d+\.\d MiB\) and .*\.json/);
       const card = JSON.parse(readFileSync(join(work, `${name}.json`), 'utf8'));
-      const c = JSON.parse(readFileSync(join(models, `${name}.json`), 'utf8')) as FixtureConfig;
+      const c = JSON.parse(readFileSync(join(models, `${name}.json`), 'utf8')) as { arch: string; roi: number };
       assert.equal(card.arch, c.arch);
       assert.equal(card.roi, c.roi);
       assert.equal(card.activation, 'sigmoid');

@@ -53,7 +53,7 @@ function checkEntries(names: string[], binDir: string): void {
   const ort = 'node_modules/onnxruntime-node';
   const common = 'node_modules/onnxruntime-common';
   for (const required of ['package.json', 'readme.md', 'LICENSE.txt', 'dist/package.json', 'dist/extension.js',
-    'dist/webview.js', 'dist/cli.js', `${ort}/package.json`, `${ort}/dist/index.js`, `${common}/package.json`,
+    'dist/webview.js', 'dist/cli.js', 'dist/inference-worker.js', `${ort}/package.json`, `${ort}/dist/index.js`, `${common}/package.json`,
     `${common}/dist/cjs/index.js`, `${common}/dist/cjs/package.json`,
     `${ort}/bin/napi-v6/${binDir}/onnxruntime_binding.node`]) {
     assert.ok(names.includes(`extension/${required}`), `missing extension/${required}`);

@@ -1,7 +1,9 @@
 import { NiftiError } from '../core/nifti';
 import { CheckpointError } from '../core/checkpoint';
 import { importUsage, runImport } from './commands/import';
+import { inferUsage, runInfer } from './commands/infer';
 import { infoUsage, runInfo } from './commands/info';
+import { runSegment, segmentUsage } from './commands/segment';
 import { UsageError } from './usage-error';
 
 interface Command {
@@ -13,6 +15,8 @@ interface Command {
 const commands: Readonly<Record<string, Command>> = {
   info: { summary: 'print a NIfTI file\'s header, geometry and value summary', usage: infoUsage, run: runInfo },
   import: { summary: 'convert a SwinUNETR/SwinFUSE PyTorch checkpoint to ONNX with its model card', usage: importUsage, run: runImport },
+  segment: { summary: 'segment a scan (one file per channel, or one 4D file) into a label mask', usage: segmentUsage, run: runSegment },
+  infer: { summary: 'raw sliding-window logits of a .npy array, for checking against MONAI', usage: inferUsage, run: runInfer },
 };
 
 const help = `swinfuse: SwinFUSE segmentation tools for NIfTI scans

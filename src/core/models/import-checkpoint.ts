@@ -5,7 +5,7 @@ import { checkStateDict, CheckpointError, loadCheckpoint, toFloat32 } from '../c
 import { writeFileAtomic } from '../io/atomic-write';
 import { serializeModel } from '../onnx';
 import { checkConfig, type ModelConfig } from './config';
-import { BRATS_CHANNELS, cardPathFor, labelInfo, type LabelScheme, type ModelCard } from './model-card';
+import { BRATS_CHANNELS, cardPathFor, labelInfo, makeModelCard, type LabelScheme, type ModelCard } from './model-card';
 import { expectedStateDict } from './state-dict-layout';
 import { buildSegmentationModel } from './swin-unetr';
 
@@ -36,7 +36,7 @@ export async function importCheckpoint(req: ImportRequest): Promise<ImportResult
   if (channels.length !== req.config.inChannels) {
     throw new Error(`${channels.length} channel names given for a model with ${req.config.inChannels} input channels`);
   }
-  const labels = labelInfo(req.labels, req.config.outChannels);
+  labelInfo(req.labels, req.config.outChannels); // a label scheme the outputs cannot carry fails before the checkpoint is read
 
   let bytes: Uint8Array;
   try {
@@ -59,27 +59,10 @@ export async function importCheckpoint(req: ImportRequest): Promise<ImportResult
     return { shape: t.shape, data: toFloat32(t) };
   }, { storeAsFloat16: req.float16 ?? false });
 
-  const name = basename(req.output).replace(/\.onnx$/i, '');
-  const card: ModelCard = {
-    format: 'swinfuse-model-card',
-    formatVersion: 1,
-    name,
-    arch: req.config.arch,
-    inChannels: req.config.inChannels,
-    outChannels: req.config.outChannels,
-    featureSize: req.config.featureSize,
-    roi: req.config.roi,
-    ...(req.config.arch === 'swinfuse' ? { dimHeads: req.config.dimHeads ?? 3 } : {}),
-    channels,
-    normalization: 'zscore-nonzero-per-channel',
-    activation: req.labels === 'brats' ? 'sigmoid' : 'softmax',
-    labels,
-    orientation: req.orientation ?? 'RAS',
-    weightsDtype: req.float16 ? 'float16' : 'float32',
-    source: { checkpoint: basename(req.checkpoint), sha256 },
-    created: new Date().toISOString(),
-    lineage: [],
-  };
+  const card = makeModelCard(req.config, {
+    name: basename(req.output).replace(/\.onnx$/i, ''), channels, labels: req.labels, orientation: req.orientation,
+    float16: req.float16, source: { checkpoint: basename(req.checkpoint), sha256 },
+  });
   const cardJson = JSON.stringify(card, null, 2) + '\n';
   const model = serializeModel(graph, {
     producerVersion: req.producerVersion,

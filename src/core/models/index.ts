@@ -2,6 +2,6 @@ export { type Arch, type ModelConfig, checkConfig } from './config';
 export { buildSegmentationModel, type BuildOptions } from './swin-unetr';
 export { expectedStateDict } from './state-dict-layout';
 export { importCheckpoint, type ImportRequest, type ImportResult } from './import-checkpoint';
-export { type ModelCard, type LabelScheme, cardPathFor, labelInfo, BRATS_CHANNELS } from './model-card';
+export { type ModelCard, type LabelScheme, cardPathFor, labelInfo, makeModelCard, BRATS_CHANNELS } from './model-card';
 export type { WeightLookup, WeightTensor } from './weights';
-export { randomStateDict } from './random-weights';
+export { mulberry32, randomStateDict } from './random-weights';

@@ -60,3 +60,36 @@ export function labelInfo(scheme: LabelScheme, outChannels: number): LabelInfo {
 export function cardPathFor(modelPath: string): string {
   return modelPath.replace(/\.onnx$/i, '') + '.json';
 }
+
+export interface CardDetails {
+  readonly name: string;
+  readonly channels: readonly string[];
+  readonly labels: LabelScheme;
+  readonly orientation?: string | undefined;
+  readonly float16?: boolean | undefined;
+  readonly source: { readonly checkpoint: string; readonly sha256: string };
+}
+
+/** The card for a freshly made model (an import, or a benchmark's random weights): no fine-tuning lineage yet. */
+export function makeModelCard(config: ModelConfig, details: CardDetails): ModelCard {
+  return {
+    format: 'swinfuse-model-card',
+    formatVersion: 1,
+    name: details.name,
+    arch: config.arch,
+    inChannels: config.inChannels,
+    outChannels: config.outChannels,
+    featureSize: config.featureSize,
+    roi: config.roi,
+    ...(config.arch === 'swinfuse' ? { dimHeads: config.dimHeads ?? 3 } : {}),
+    channels: details.channels,
+    normalization: 'zscore-nonzero-per-channel',
+    activation: details.labels === 'brats' ? 'sigmoid' : 'softmax',
+    labels: labelInfo(details.labels, config.outChannels),
+    orientation: details.orientation ?? 'RAS',
+    weightsDtype: details.float16 ? 'float16' : 'float32',
+    source: details.source,
+    created: new Date().toISOString(),
+    lineage: [],
+  };
+}

@@ -30,7 +30,8 @@ export function randomStateDict(config: ModelConfig, seed = 0): Map<string, Weig
   return out;
 }
 
-function mulberry32(seed: number): () => number {
+/** A small seeded generator of uniform [0, 1) numbers, so "random" weights and samples are the same everywhere. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

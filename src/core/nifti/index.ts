@@ -9,5 +9,5 @@ export {
   planReorientation, invertReorientation, reorientAffine, reorientVoxels, reorientedShape, type Reorientation,
 } from './reorient';
 export { toRas, fromRas, type OrientedVolume } from './ras';
-export { encodeNifti, writeNiftiFile, type NiftiWriteInput } from './write';
+export { encodeNifti, writeNiftiFile, NIFTI_INTENT_LABEL, type NiftiWriteInput } from './write';
 export { flatIndex, scaledValueAt, scaledSummary, scaledFloat32, spatialShape, channelCount } from './volume';
