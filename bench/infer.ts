@@ -28,7 +28,7 @@ const cases: Case[] = [
   { label: 'F=48 cancelled after 1 window', config: f48, crop: null, cancelAfter: 1 },
 ];
 
-interface Result { windows: number; totalS: number; perWindowS: number; peakMiB: number; afterMiB: number; labelled: number; device: string }
+interface Result { windows: number; totalS: number; perWindowS: number | null; peakMiB: number; afterMiB: number; labelled: number; device: string }
 
 /** A head-like ellipsoid with a lesion, zero outside, four contrasts: the shape of a skull-stripped BraTS case. */
 function syntheticScan(): Int16Array {
@@ -84,7 +84,7 @@ async function child(index: number, dir: string): Promise<void> {
     if (c.cancelAfter === undefined) throw err;
     const cancelS = (performance.now() - started) / 1000;
     global.gc?.();
-    report({ windows, totalS: cancelS, perWindowS: NaN, peakMiB: process.resourceUsage().maxRSS / 1024,
+    report({ windows, totalS: cancelS, perWindowS: null, peakMiB: process.resourceUsage().maxRSS / 1024,
       afterMiB: process.memoryUsage().rss / 2 ** 20, labelled: 0, device: String((err as Error).message) });
   }
 }
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
         continue;
       }
       const x = JSON.parse(r.stdout) as Result;
-      console.log(`${c.label.padEnd(30)} ${String(x.windows).padStart(7)} ${x.totalS.toFixed(1).padStart(8)} ${(Number.isNaN(x.perWindowS) ? '-' : x.perWindowS.toFixed(2)).padStart(9)} ${x.peakMiB.toFixed(0).padStart(13)} ${x.afterMiB.toFixed(0).padStart(14)} ${c.cancelAfter === undefined ? String(x.labelled).padStart(16) : `  (${x.device})`}`);
+      console.log(`${c.label.padEnd(30)} ${String(x.windows).padStart(7)} ${x.totalS.toFixed(1).padStart(8)} ${(x.perWindowS === null ? '-' : x.perWindowS.toFixed(2)).padStart(9)} ${x.peakMiB.toFixed(0).padStart(13)} ${x.afterMiB.toFixed(0).padStart(14)} ${c.cancelAfter === undefined ? String(x.labelled).padStart(16) : `  (${x.device})`}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
