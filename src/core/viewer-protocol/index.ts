@@ -1,0 +1,2 @@
+export * from './messages';
+export { answer, Requester, RequestTimeoutError, type Reply } from './rpc';

@@ -1,0 +1,95 @@
+// The one message protocol between the extension host and the viewer webview. Pure types and constants: both
+// bundles import it, neither imports the other. Voxels always travel as ArrayBuffers (transferred), never JSON.
+import type { Mat4, NiftiDatatype } from '../nifti/types';
+import type { Reorientation } from '../nifti/reorient';
+
+export const VIEWER_PROTOCOL_VERSION = 1;
+
+/** Voxel layout the host sends: reoriented to RAS (x → right, y → anterior, z → superior), x fastest. */
+export interface RasGeometry {
+  /** [X, Y, Z] in RAS layout. */
+  readonly shape: readonly [number, number, number];
+  /** Voxel (RAS layout) → world (RAS+, mm). */
+  readonly affine: Mat4;
+  /** Voxel spacing along the RAS-layout axes, mm. */
+  readonly spacing: readonly [number, number, number];
+  /** How the file stores its voxels, so the status line can show the file's own voxel indices. */
+  readonly stored: { readonly shape: readonly number[]; readonly axcodes: string; readonly plan: Reorientation };
+}
+
+export type ChannelKind = 'grey' | 'labels';
+
+/** What the viewer can switch between: the 4th-axis channels of one file, or BraTS sibling files. */
+export interface ChannelInfo {
+  readonly index: number;
+  /** e.g. "t1ce", "flair", "channel 2". */
+  readonly name: string;
+  /** The file it comes from (a name for display, not a path to open). */
+  readonly source: string;
+}
+
+/** One channel's voxels in RAS layout, stored type; the viewer applies `scaling` itself. */
+export interface ChannelVoxels {
+  readonly index: number;
+  readonly datatype: NiftiDatatype;
+  readonly data: ArrayBuffer;
+  readonly scaling: { readonly slope: number; readonly inter: number } | null;
+}
+
+export type Convention = 'radiological' | 'neurological';
+export type Layout = '1x1' | '1x3' | '2x2';
+
+export interface ViewerSettings {
+  /** Radiological shows the patient's right on the screen's left in axial and coronal views. */
+  readonly convention: Convention;
+  readonly layout: Layout;
+}
+
+export interface LabelColor {
+  readonly label: number;
+  readonly name: string;
+  /** 0..255 each. */
+  readonly rgb: readonly [number, number, number];
+}
+
+export type Overlay =
+  | { readonly kind: 'labels'; readonly name: string; readonly data: ArrayBuffer /* Uint8, RAS layout */; readonly colors: readonly LabelColor[] }
+  | { readonly kind: 'probability'; readonly name: string; readonly data: ArrayBuffer /* Float32 0..1, RAS layout */ };
+
+/** Requests the webview makes and what the host answers. Keyed by kind so each reply is typed. */
+export interface ViewerRequests {
+  readonly channel: { readonly params: { readonly index: number }; readonly result: ChannelVoxels };
+}
+export type ViewerRequestKind = keyof ViewerRequests;
+
+export type HostToWebview =
+  | {
+    readonly type: 'init';
+    readonly version: number;
+    readonly document: { readonly uri: string; readonly name: string };
+    readonly geometry: RasGeometry;
+    readonly channels: readonly ChannelInfo[];
+    /** The first channel's voxels, so the first frame needs no round trip. */
+    readonly initial: ChannelVoxels;
+    readonly overlays: readonly Overlay[];
+    readonly settings: ViewerSettings;
+  }
+  | { readonly type: 'settings'; readonly settings: ViewerSettings }
+  | { readonly type: 'overlay'; readonly overlay: Overlay }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string };
+
+export type WebviewToHost =
+  /** Sent when the webview's script has loaded, and again after a reload: the host answers with init. */
+  | { readonly type: 'ready'; readonly version: number }
+  | { readonly type: 'request'; readonly id: number; readonly kind: ViewerRequestKind; readonly params: unknown }
+  /** After the first frame of an init has been drawn; tests and the benchmark wait for it. */
+  | { readonly type: 'rendered'; readonly msFromInit: number }
+  | { readonly type: 'error'; readonly message: string };
+
+/** BraTS colours: 1 necrotic core red, 2 edema green, 4 enhancing tumour blue; other labels from a palette. */
+export const BRATS_LABEL_COLORS: readonly LabelColor[] = [
+  { label: 1, name: 'necrotic core', rgb: [255, 0, 0] },
+  { label: 2, name: 'edema', rgb: [0, 255, 0] },
+  { label: 4, name: 'enhancing tumor', rgb: [0, 0, 255] },
+];
