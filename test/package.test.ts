@@ -26,6 +26,8 @@ after(() => rmSync(root, { recursive: true, force: true }));
 function mirror(from: string, to: string, top: boolean): void {
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     if (top && (NOT_MIRRORED.has(entry.name) || entry.name.endsWith('.vsix'))) continue;
+    // Nested installs (the code-server harness in test/vscode) are never packaged; mirroring them only costs time.
+    if (!top && entry.name === 'node_modules') continue;
     const src = path.join(from, entry.name);
     const dst = path.join(to, entry.name);
     if (entry.isDirectory()) {
@@ -103,14 +105,28 @@ test('linux-x64 vsix holds the bundles and only linux/x64 ONNX Runtime binaries'
     extractZip(file, dir);
     const ext = path.join(dir, 'extension');
     const script = `const M = require('node:module'), load = M._load, ids = [];
-      const vscode = { commands: { registerCommand: (id) => (ids.push(id), { dispose() {} }) } };
+      const none = () => ({ dispose() {} });
+      const vscode = {
+        commands: { registerCommand: (id) => (ids.push(id), none()) },
+        window: { createOutputChannel: none, registerCustomEditorProvider: (viewType) => (ids.push(viewType), none()) },
+        workspace: { onDidChangeConfiguration: none }, Disposable: { from: none },
+      };
       M._load = function (r, ...a) { return r === 'vscode' ? vscode : load.call(this, r, ...a); };
-      require(${JSON.stringify(path.join(ext, 'dist', 'extension.js'))}).activate({ subscriptions: [] });
+      require(${JSON.stringify(path.join(ext, 'dist', 'extension.js'))}).activate({ subscriptions: [], extensionUri: {} });
       const ort = require(${JSON.stringify(path.join(ext, 'node_modules', 'onnxruntime-node'))});
-      process.stdout.write(ids.join() + ' ' + typeof ort.InferenceSession.create);`;
+      // The packaged inference worker loads onnxruntime too, and answers a job for a missing model with its error.
+      const { Worker } = require('node:worker_threads');
+      const worker = new Worker(${JSON.stringify(path.join(ext, 'dist', 'inference-worker.js'))});
+      worker.on('message', (m) => {
+        if (m.type !== 'failed') return;
+        process.stdout.write(ids.join() + ' ' + typeof ort.InferenceSession.create + ' ' + m.error.name + ': ' + m.error.problem);
+        void worker.terminate();
+      });
+      worker.postMessage({ type: 'start', cancelFlag: new SharedArrayBuffer(4),
+        job: { kind: 'raw', session: { model: 'missing.onnx', device: 'cpu' }, input: new Float32Array(8), shape: [1, 2, 2, 2], overlap: 0.5, sigmaScale: 0.125 } });`;
     const res = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' });
     assert.equal(res.status, 0, res.stderr);
-    assert.equal(res.stdout, 'swinfuse.showInfo function');
+    assert.equal(res.stdout, 'swinfuse.showInfo,swinfuse.niftiViewer function ModelFileError: no such model file');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

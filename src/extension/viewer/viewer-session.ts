@@ -1,0 +1,117 @@
+// One panel's side of the protocol. The webview says `ready` whenever its script starts (first load, and again
+// after VS Code re-creates a hidden webview, since contexts are not retained), and every `ready` gets a complete
+// `init`: the webview keeps no state the host has to remember. Requests are answered through rpc.ts's `answer`,
+// and anything the webview reports or the host cannot deliver goes to the log, never to an exception.
+import type {
+  ChannelVoxels, HostToWebview, ViewerRequests, ViewerSettings,
+} from '../../core/viewer-protocol/messages';
+import { VIEWER_PROTOCOL_VERSION } from '../../core/viewer-protocol/messages';
+import { answer, type Reply } from '../../core/viewer-protocol/rpc';
+import type { Logger } from './host-ports';
+import type { InitMessage } from './nifti-document';
+
+// rpc.ts's `answer` wants a record type; an interface has no index signature, its mapped copy does.
+type Requests = { [K in keyof ViewerRequests]: ViewerRequests[K] };
+
+/** What a session needs of its document (NiftiDocument, or a stand-in in tests). */
+export interface ViewerContent {
+  readonly name: string;
+  init(settings: ViewerSettings): InitMessage;
+  channel(index: unknown): Promise<ChannelVoxels>;
+}
+
+export interface SessionPorts {
+  /** webview.postMessage: resolves false when the webview is not there to receive (hidden or closed). */
+  post(message: HostToWebview): PromiseLike<boolean>;
+  /** The settings as they are now, for each init. */
+  settings(): ViewerSettings;
+  readonly log: Logger;
+}
+
+export class ViewerSession {
+  private disposed = false;
+  private inits = 0;
+
+  constructor(private readonly content: ViewerContent, private readonly ports: SessionPorts) {}
+
+  /** Handles one message from the webview. Never rejects: problems are logged or answered as error replies. */
+  async handle(message: unknown): Promise<void> {
+    const { log } = this.ports;
+    const name = this.content.name;
+    if (this.disposed) return;
+    const m = message as { type?: unknown } | null;
+    switch (typeof m === 'object' && m !== null ? m.type : undefined) {
+      case 'ready': {
+        const version = (m as { version?: unknown }).version;
+        if (version !== VIEWER_PROTOCOL_VERSION) {
+          log.warn(`${name}: the webview speaks protocol version ${String(version)}, the host ${VIEWER_PROTOCOL_VERSION}`);
+        }
+        let init: InitMessage;
+        try {
+          init = this.content.init(this.ports.settings());
+        } catch (err) {
+          log.error(`${name}: cannot build the viewer's init message: ${(err as Error)?.message ?? err}`);
+          return;
+        }
+        this.inits++;
+        log.info(`${name}: webview ready, sending init #${this.inits}`);
+        await this.send(init);
+        return;
+      }
+      case 'request': {
+        const request = m as { id?: unknown; kind?: unknown; params?: unknown };
+        if (typeof request.id !== 'number' || typeof request.kind !== 'string') {
+          log.warn(`${name}: ignored a request without a numeric id and a kind: ${preview(message)}`);
+          return;
+        }
+        const { id, kind } = request;
+        await answer<Requests>({ id, kind, params: request.params }, {
+          channel: async (params) => ({ result: await this.content.channel((params as { index?: unknown } | undefined)?.index) }),
+        }, (reply: Reply) => {
+          if (!reply.ok) log.warn(`${name}: request ${kind} #${id} failed: ${reply.error}`);
+          void this.send(reply);
+        });
+        return;
+      }
+      case 'rendered':
+        log.info(`${name}: first frame drawn ${String((m as { msFromInit?: unknown }).msFromInit)} ms after init`);
+        return;
+      case 'error':
+        // The webview's own failures (a request that timed out, a WebGL error) land here.
+        log.error(`${name}: webview: ${String((m as { message?: unknown }).message)}`);
+        return;
+      default:
+        log.warn(`${name}: ignored a message from the webview that is not part of the protocol: ${preview(message)}`);
+    }
+  }
+
+  /** Sends the current settings (after a configuration change). */
+  postSettings(): Promise<void> {
+    return this.send({ type: 'settings', settings: this.ports.settings() });
+  }
+
+  /** The panel is gone: replies still being prepared are dropped instead of posted to a disposed webview. */
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  private async send(message: HostToWebview): Promise<void> {
+    if (this.disposed) return;
+    try {
+      const delivered = await this.ports.post(message);
+      // A hidden webview without retained context drops messages; it sends `ready` again when shown.
+      if (!delivered) this.ports.log.info(`${this.content.name}: the webview was not there to receive "${message.type}"`);
+    } catch (err) {
+      this.ports.log.error(`${this.content.name}: cannot post "${message.type}" to the webview: ${(err as Error)?.message ?? err}`);
+    }
+  }
+}
+
+function preview(message: unknown): string {
+  try {
+    const text = JSON.stringify(message) ?? String(message);
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  } catch {
+    return String(message);
+  }
+}

@@ -1,0 +1,94 @@
+// A DocumentHost over node:fs for the viewer host's tests: file URIs, a real folder listing, and a record of what
+// was read, logged and shown, so tests can check laziness and warnings without VS Code.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NiftiDatatype } from '../../src/core/nifti/index';
+import type { ChannelVoxels } from '../../src/core/viewer-protocol/messages';
+import type { DocumentHost, Logger, UriLike } from '../../src/extension/viewer/host-ports';
+import { repoRoot } from './paths';
+
+export class FileUri implements UriLike<FileUri> {
+  constructor(readonly path: string) {}
+  with(change: { path: string }): FileUri {
+    return new FileUri(change.path);
+  }
+  toString(): string {
+    return `file://${this.path}`;
+  }
+}
+
+export interface RecordingLog extends Logger {
+  readonly lines: { level: 'info' | 'warn' | 'error'; message: string }[];
+}
+
+export function recordingLog(): RecordingLog {
+  const lines: RecordingLog['lines'] = [];
+  return {
+    lines,
+    info: (message) => lines.push({ level: 'info', message }),
+    warn: (message) => lines.push({ level: 'warn', message }),
+    error: (message) => lines.push({ level: 'error', message }),
+  };
+}
+
+export interface TestHost extends DocumentHost<FileUri> {
+  readonly reads: string[];
+  readonly warnings: string[];
+  readonly log: RecordingLog;
+}
+
+export function testHost(options: { maxVoxels?: number; listing?: 'fails' } = {}): TestHost {
+  const reads: string[] = [];
+  const warnings: string[] = [];
+  return {
+    reads,
+    warnings,
+    log: recordingLog(),
+    fs: {
+      readFile: async (uri) => {
+        reads.push(uri.path);
+        return new Uint8Array(await readFile(uri.path));
+      },
+      readDirectory: async (uri) => {
+        if (options.listing === 'fails') throw new Error(`listing ${uri.path} is not supported here`);
+        const entries = await readdir(uri.path, { withFileTypes: true });
+        return entries.map((e) => [e.name, e.isFile() ? 1 : e.isDirectory() ? 2 : 0] as [string, number]);
+      },
+    },
+    maxVoxels: () => options.maxVoxels,
+    warnUser: (message) => warnings.push(message),
+  };
+}
+
+export const viewerFixtures = join(repoRoot, 'test', 'fixtures', 'viewer');
+export const segmentFixtures = join(repoRoot, 'test', 'fixtures', 'segment');
+
+/** What nibabel's as_closest_canonical found, from test/fixtures/viewer/make_viewer_fixtures.py. */
+export interface CanonicalReference {
+  stored_shape: number[];
+  stored_axcodes: string;
+  shape: number[];
+  affine: number[][];
+  spacing: number[];
+  probes: { index: number[]; value: number }[];
+}
+
+export const viewerReference = JSON.parse(
+  await readFile(join(viewerFixtures, 'reference.json'), 'utf8'),
+) as Record<string, CanonicalReference>;
+
+const ARRAYS: Record<NiftiDatatype, new (buffer: ArrayBuffer) => ArrayLike<number>> = {
+  uint8: Uint8Array, int8: Int8Array, int16: Int16Array, uint16: Uint16Array,
+  int32: Int32Array, uint32: Uint32Array, float32: Float32Array, float64: Float64Array,
+};
+
+/** The scaled value at RAS voxel [i, j, k] of one channel's buffer, read by the definition of the layout. */
+export function valueAt(voxels: ChannelVoxels, shape: readonly number[], [i, j, k]: readonly number[]): number {
+  const values = new ARRAYS[voxels.datatype](voxels.data);
+  const raw = values[i! + shape[0]! * (j! + shape[1]! * k!)]!;
+  return voxels.scaling ? raw * voxels.scaling.slope + voxels.scaling.inter : raw;
+}
+
+export const BYTES_PER_VOXEL: Record<NiftiDatatype, number> = {
+  uint8: 1, int8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, float32: 4, float64: 8,
+};
