@@ -1,0 +1,514 @@
+// A real VS Code for end-to-end tests: code-server (VS Code 1.100 for the browser, Node extension host) with the
+// packaged .vsix installed, driven through Debian's chromium by playwright-core. Each step is one function, so later
+// tests (brush, undo/redo, save) reuse them:
+//
+//   packageVsix → createSandbox → installExtension → startServer → openWorkbench → openFromExplorer
+//   → waitForEditorTab → webviewFrame → waitForRendered → canvasStats / notifications / runCommand
+//
+// Everything lives in one temporary sandbox (extensions, user data, workspace, config) and is removed by
+// `closeAll`; the processes started here are stopped by their own ids (code-server by its process group), also on
+// SIGINT/SIGTERM and at exit.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { CODE_SERVER_ENTRY } from './code-server';
+
+export const REPO = path.resolve(import.meta.dirname, '..', '..');
+export const CHROMIUM = process.env.SWINFUSE_CHROMIUM ?? '/usr/bin/chromium';
+/** Screenshots and logs for humans: the success screenshot, and everything useful when a step fails. */
+export const ARTIFACTS = path.resolve(process.env.SWINFUSE_VSCODE_ARTIFACTS ?? path.join(REPO, '.tmp', 'vscode-test'));
+
+// Generous for a 2-core machine with software WebGL, but bounded: the whole run stays well under 10 minutes.
+export const TIMEOUTS = {
+  package: 180_000,
+  install: 180_000,
+  serverStart: 60_000,
+  workbench: 120_000,
+  extension: 90_000,
+  explorer: 60_000,
+  editor: 60_000,
+  webview: 90_000,
+  rendered: 120_000,
+  notification: 30_000,
+  stop: 10_000,
+};
+
+// The args from docs/vscode-e2e.md: software WebGL2 through SwiftShader, nothing phoning home.
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--no-first-run'];
+
+/** User settings for a quiet, deterministic workbench. */
+const USER_SETTINGS = {
+  'telemetry.telemetryLevel': 'off',
+  'workbench.startupEditor': 'none',
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'security.workspace.trust.enabled': false,
+  'security.workspace.trust.startupPrompt': 'never',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+  'git.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+  'chat.commandCenter.enabled': false,
+  'editor.accessibilitySupport': 'off',
+  'files.hotExit': 'off',
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Processes: every one started here is tracked and stopped by id, whatever way the run ends.
+
+const children = new Set<ChildProcess>();
+const browsers = new Set<Browser>();
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal); // its own process group (spawned detached): the server and what it forked
+  } catch {
+    try { child.kill(signal); } catch { /* already gone */ }
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sandboxes = new Set<string>();
+
+process.once('exit', () => {
+  for (const child of children) killGroup(child, 'SIGKILL');
+  for (const root of sandboxes) {
+    try { rmSync(root, { recursive: true, force: true, maxRetries: 3 }); } catch { /* best effort */ }
+  }
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    for (const child of children) killGroup(child, 'SIGKILL');
+    process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+  });
+}
+
+/** Stops a process group: SIGTERM, then SIGKILL if it is still there after TIMEOUTS.stop. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (!children.has(child) || child.pid === undefined) return;
+  const pid = child.pid;
+  killGroup(child, 'SIGTERM');
+  const deadline = Date.now() + TIMEOUTS.stop;
+  while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (groupAlive(pid)) killGroup(child, 'SIGKILL');
+  while (groupAlive(pid) && Date.now() < deadline + 5_000) await sleep(100);
+  children.delete(child);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Steps
+
+/** Builds the .vsix for this platform with `npm run package` (production bundles), or takes SWINFUSE_VSIX. */
+export function packageVsix(): string {
+  if (process.env.SWINFUSE_VSIX) return path.resolve(process.env.SWINFUSE_VSIX);
+  const { version } = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
+  const vsix = path.join(REPO, `swinfuse-vscode-${process.platform}-${process.arch}-${version}.vsix`);
+  const res = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'package.mjs')], {
+    cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'], timeout: TIMEOUTS.package,
+  });
+  if (res.status !== 0) throw new Error(`npm run package failed (${res.error?.message ?? res.status ?? res.signal})`);
+  if (!existsSync(vsix)) throw new Error(`npm run package did not write ${vsix}`);
+  return vsix;
+}
+
+export interface Sandbox {
+  readonly root: string;
+  readonly extensionsDir: string;
+  readonly userDataDir: string;
+  readonly workspace: string;
+  /** code-server's config file, so it never writes ~/.config/code-server. */
+  readonly config: string;
+  /** code-server's stdout and stderr. */
+  readonly serverLog: string;
+}
+
+/** A fresh temporary sandbox; the workspace folder gets copies of `files` (absolute paths). */
+export function createSandbox(files: readonly string[]): Sandbox {
+  const root = mkdtempSync(path.join(tmpdir(), 'swinfuse-vscode-'));
+  sandboxes.add(root);
+  const sandbox: Sandbox = {
+    root,
+    extensionsDir: path.join(root, 'extensions'),
+    userDataDir: path.join(root, 'user-data'),
+    workspace: path.join(root, 'workspace'),
+    config: path.join(root, 'config.yaml'),
+    serverLog: path.join(root, 'code-server.log'),
+  };
+  for (const dir of [sandbox.extensionsDir, path.join(sandbox.userDataDir, 'User'), sandbox.workspace]) {
+    mkdirSync(dir, { recursive: true });
+  }
+  writeFileSync(path.join(sandbox.userDataDir, 'User', 'settings.json'), `${JSON.stringify(USER_SETTINGS, null, 2)}\n`);
+  writeFileSync(sandbox.config, 'auth: none\ncert: false\n');
+  for (const file of files) copyFileSync(file, path.join(sandbox.workspace, path.basename(file)));
+  return sandbox;
+}
+
+function serverArgs(sandbox: Sandbox): string[] {
+  return [CODE_SERVER_ENTRY, '--config', sandbox.config, '--auth', 'none', '--user-data-dir', sandbox.userDataDir,
+    '--extensions-dir', sandbox.extensionsDir, '--disable-telemetry', '--disable-update-check',
+    '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened'];
+}
+
+function serverEnv(sandbox: Sandbox): NodeJS.ProcessEnv {
+  // code-server keeps logs and state under XDG folders; keep them in the sandbox.
+  return { ...process.env, XDG_CONFIG_HOME: path.join(sandbox.root, 'xdg-config'),
+    XDG_DATA_HOME: path.join(sandbox.root, 'xdg-data'), XDG_CACHE_HOME: path.join(sandbox.root, 'xdg-cache') };
+}
+
+/** Installs the .vsix into the sandbox's extensions folder (code-server --install-extension) and checks it is there. */
+export async function installExtension(sandbox: Sandbox, vsix: string): Promise<string> {
+  // Absolute: code-server runs in the sandbox folder.
+  const child = spawnTracked(process.execPath, [...serverArgs(sandbox), '--install-extension', path.resolve(vsix)], sandbox);
+  const output: string[] = [];
+  child.stdout?.on('data', (b: Buffer) => output.push(b.toString()));
+  child.stderr?.on('data', (b: Buffer) => output.push(b.toString()));
+  let timer: NodeJS.Timeout | undefined;
+  const code = await Promise.race([
+    new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c))),
+    new Promise<string>((resolve) => { timer = setTimeout(() => resolve(`timed out after ${TIMEOUTS.install / 1000} s`), TIMEOUTS.install); }),
+  ]);
+  clearTimeout(timer);
+  await stopProcess(child);
+  const text = output.join('');
+  if (code !== 0 || !/successfully installed/i.test(text)) {
+    throw new Error(`code-server --install-extension ${path.basename(vsix)} failed (${code}):\n${text}`);
+  }
+  const installed = readdirSync(sandbox.extensionsDir).filter((d) => d.startsWith('swinfuse.swinfuse-vscode-'));
+  if (installed.length !== 1) throw new Error(`expected one swinfuse extension in ${sandbox.extensionsDir}, found ${installed.join(', ') || 'none'}`);
+  return path.join(sandbox.extensionsDir, installed[0]!);
+}
+
+function spawnTracked(cmd: string, args: string[], sandbox: Sandbox): ChildProcess {
+  // detached: its own process group, so stopping it also stops the extension host and the other processes it forks.
+  const child = spawn(cmd, args, { cwd: sandbox.root, env: serverEnv(sandbox), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.on('exit', () => {
+    if (child.pid === undefined || !groupAlive(child.pid)) children.delete(child);
+  });
+  return child;
+}
+
+export interface Server {
+  readonly url: string;
+  readonly port: number;
+  readonly process: ChildProcess;
+  /** Everything the server printed so far. */
+  log(): string;
+}
+
+/** Starts code-server on a free 127.0.0.1 port (port 0, read back from its "listening" line). */
+export async function startServer(sandbox: Sandbox): Promise<Server> {
+  const child = spawnTracked(process.execPath, [...serverArgs(sandbox), '--bind-addr', '127.0.0.1:0', sandbox.workspace], sandbox);
+  const chunks: string[] = [];
+  const append = (b: Buffer) => {
+    chunks.push(b.toString());
+    writeFileSync(sandbox.serverLog, chunks.join(''));
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`code-server did not listen within ${TIMEOUTS.serverStart / 1000} s:\n${chunks.join('')}`)),
+      TIMEOUTS.serverStart);
+    const check = () => {
+      const m = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(chunks.join(''));
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`code-server exited (${code ?? signal}) before listening:\n${chunks.join('')}`));
+    });
+  });
+  return { url: `http://127.0.0.1:${port}/`, port, process: child, log: () => chunks.join('') };
+}
+
+export interface Workbench {
+  readonly browser: Browser;
+  readonly page: Page;
+  /** console errors of the workbench and its webviews, for failure reports. */
+  readonly consoleErrors: string[];
+}
+
+// Runs in the workbench page before its scripts: records every notification that ever shows (toasts hide again),
+// with its severity, so a test can assert that no error appeared at any time.
+const NOTIFICATION_RECORDER = `(() => {
+  const seen = new Map();
+  window.__swinfuseNotifications = [];
+  setInterval(() => {
+    for (const item of document.querySelectorAll('.notification-list-item')) {
+      const message = item.querySelector('.notification-list-item-message')?.textContent ?? '';
+      const icon = item.querySelector('.notification-list-item-icon')?.className ?? '';
+      const severity = /codicon-error/.test(icon) ? 'error' : /codicon-warning/.test(icon) ? 'warning' : 'info';
+      const key = severity + ':' + message;
+      if (message && !seen.has(key)) {
+        seen.set(key, true);
+        window.__swinfuseNotifications.push({ severity, message });
+      }
+    }
+  }, 200);
+})();`;
+
+/** Opens the workbench on the sandbox's workspace folder in chromium and waits until it is up. */
+export async function openWorkbench(server: Server, sandbox: Sandbox): Promise<Workbench> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (apt-get install -y chromium)`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  browsers.add(browser);
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(`[${msg.location().url.slice(0, 80)}] ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
+  await page.addInitScript(NOTIFICATION_RECORDER);
+  await page.goto(`${server.url}?folder=${encodeURIComponent(sandbox.workspace)}`, { timeout: TIMEOUTS.workbench });
+  await page.locator('.monaco-workbench').waitFor({ timeout: TIMEOUTS.workbench });
+  return { browser, page, consoleErrors };
+}
+
+/**
+ * Waits until the workbench knows the extension's contributions, by looking for one of its commands in the command
+ * palette. The remote extension host starts a few seconds after the workbench shows; a file opened before that
+ * gets VS Code's own editor instead of the custom one, as it would for a user who clicks that early.
+ */
+export async function waitForExtension(page: Page, commandTitle: string): Promise<void> {
+  const deadline = Date.now() + TIMEOUTS.extension;
+  const input = page.locator('.quick-input-widget input');
+  while (Date.now() < deadline) {
+    await focusWorkbench(page);
+    await page.keyboard.press('F1');
+    await input.waitFor({ timeout: TIMEOUTS.notification });
+    await input.fill(`>${commandTitle}`);
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: commandTitle }).first();
+    const found = await row.waitFor({ timeout: 2_000 }).then(() => true, () => false);
+    await page.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden', timeout: TIMEOUTS.notification });
+    if (found) return;
+    await sleep(1_000);
+  }
+  throw new Error(`the command "${commandTitle}" did not appear within ${TIMEOUTS.extension / 1000} s: is the extension installed and enabled?`);
+}
+
+/** Keys typed while a webview has focus go to its iframe; clicking the status bar's empty end focuses the workbench. */
+async function focusWorkbench(page: Page): Promise<void> {
+  await page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 2, y: 2 } });
+}
+
+/** Clicks a file in the EXPLORER tree, as a user would (single click: VS Code's preview editor). */
+export async function openFromExplorer(page: Page, fileName: string): Promise<void> {
+  const row = page.locator('.explorer-folders-view').getByRole('treeitem', { name: fileName, exact: true });
+  await row.waitFor({ timeout: TIMEOUTS.explorer });
+  await row.click();
+}
+
+/** Waits for the active editor tab to have this title; returns the tab's label text. */
+export async function waitForEditorTab(page: Page, title: string): Promise<string> {
+  const tab = page.locator('.tabs-container .tab.active .label-name');
+  await page.waitForFunction((t) => document.querySelector('.tabs-container .tab.active .label-name')?.textContent === t,
+    title, { timeout: TIMEOUTS.editor });
+  return (await tab.textContent()) ?? '';
+}
+
+export interface Webview {
+  /** The extension's HTML document (`#active-frame`). */
+  readonly frame: Frame;
+  /**
+   * The host frame's `purpose` parameter: `webviewView`, `notebookRenderer`, or empty for webview panels and for
+   * custom editors (VS Code 1.100 sets `customEditor` only on editors restored from a previous session).
+   */
+  readonly purpose: string;
+}
+
+/**
+ * The visible webview of an extension: VS Code puts its content two frames down, `iframe.webview.ready` (the host
+ * frame, with VS Code's scripts; its URL names the extension and the webview's purpose) and `#active-frame` (the
+ * extension's HTML).
+ */
+export async function webviewFrame(page: Page, extensionId: string): Promise<Webview> {
+  const deadline = Date.now() + TIMEOUTS.webview;
+  while (Date.now() < deadline) {
+    for (const handle of await page.$$('iframe.webview.ready')) {
+      const params = new URL((await handle.getAttribute('src')) ?? '', 'http://x/').searchParams;
+      if (params.get('extensionId')?.toLowerCase() !== extensionId.toLowerCase() || !(await handle.isVisible())) continue;
+      const outer = await handle.contentFrame();
+      const frame = await (await outer?.$('#active-frame'))?.contentFrame();
+      if (frame) return { frame, purpose: params.get('purpose') ?? '' };
+    }
+    await sleep(250);
+  }
+  throw new Error(`no visible webview of ${extensionId} (iframe.webview.ready → #active-frame) within ${TIMEOUTS.webview / 1000} s`);
+}
+
+/** Fails unless at least one canvas shows an image rather than one flat colour (a brain slice has hundreds of grey levels). */
+export function assertNotBlank(stats: readonly PixelStats[]): PixelStats {
+  if (stats.length === 0) throw new Error('the webview shows no canvas');
+  const drawn = stats.find((s) => s.levels >= 16 && s.stdev >= 4);
+  if (!drawn) throw new Error(`every canvas looks blank: ${JSON.stringify(stats.map(({ png: _png, ...s }) => s))}`);
+  return drawn;
+}
+
+/** Fails if any error notification showed since the workbench loaded. */
+export async function assertNoErrorNotifications(page: Page): Promise<void> {
+  const errors = (await notifications(page)).filter((n) => n.severity === 'error');
+  if (errors.length > 0) throw new Error(`error notifications appeared: ${errors.map((n) => n.message).join(' | ')}`);
+}
+
+/** Waits for the viewer's first frame: the webview sets `document.body.dataset.rendered = 'true'` after it. */
+export async function waitForRendered(frame: Frame): Promise<void> {
+  await frame.waitForFunction(() => document.body?.dataset.rendered === 'true', undefined, { timeout: TIMEOUTS.rendered });
+}
+
+export interface PixelStats {
+  readonly width: number;
+  readonly height: number;
+  /** distinct grey levels (0-255) among the pixels. */
+  readonly levels: number;
+  /** standard deviation of the grey level. */
+  readonly stdev: number;
+  readonly png: Buffer;
+}
+
+/**
+ * Grey-level statistics of each visible canvas in a frame, from screenshots (what the user sees, WebGL included;
+ * reading a WebGL canvas back from script would need preserveDrawingBuffer). Chromium decodes the PNGs.
+ */
+export async function canvasStats(workbench: Workbench, frame: Frame): Promise<PixelStats[]> {
+  const stats: PixelStats[] = [];
+  const decoder = await workbench.page.context().newPage();
+  try {
+    for (const canvas of await frame.$$('canvas')) {
+      const box = await canvas.boundingBox();
+      if (!box || box.width < 16 || box.height < 16) continue;
+      const png = await canvas.screenshot({ timeout: 30_000 });
+      const s = await decoder.evaluate(async (b64: string) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${b64}`;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.naturalWidth;
+        c.height = img.naturalHeight;
+        const ctx = c.getContext('2d')!;
+        ctx.drawImage(img, 0, 0);
+        const { data } = ctx.getImageData(0, 0, c.width, c.height);
+        const hist = new Array<number>(256).fill(0);
+        let sum = 0;
+        let sum2 = 0;
+        const n = data.length / 4;
+        for (let i = 0; i < data.length; i += 4) {
+          const g = Math.round(0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!);
+          hist[g]!++;
+          sum += g;
+          sum2 += g * g;
+        }
+        const mean = sum / n;
+        return { width: c.width, height: c.height, levels: hist.filter((h) => h > 0).length,
+          stdev: Math.sqrt(Math.max(0, sum2 / n - mean * mean)) };
+      }, png.toString('base64'));
+      stats.push({ ...s, png });
+    }
+  } finally {
+    await decoder.close();
+  }
+  return stats;
+}
+
+export interface Notification {
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly message: string;
+}
+
+/** Every notification shown since the workbench loaded (toasts that hid again included). */
+export async function notifications(page: Page): Promise<Notification[]> {
+  return page.evaluate(() => (window as unknown as { __swinfuseNotifications?: Notification[] }).__swinfuseNotifications ?? []);
+}
+
+/** Waits for a notification whose message contains `text`. */
+export async function waitForNotification(page: Page, text: string): Promise<Notification> {
+  const deadline = Date.now() + TIMEOUTS.notification;
+  while (Date.now() < deadline) {
+    const found = (await notifications(page)).find((n) => n.message.includes(text));
+    if (found) return found;
+    await sleep(200);
+  }
+  throw new Error(`no notification containing "${text}" within ${TIMEOUTS.notification / 1000} s; saw: ${JSON.stringify(await notifications(page))}`);
+}
+
+/** Runs a command from the command palette (F1, its title, Enter), as a user would. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await focusWorkbench(page);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: TIMEOUTS.notification });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: TIMEOUTS.notification });
+  await page.keyboard.press('Enter');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Artifacts and teardown
+
+export async function saveScreenshot(page: Page, name: string): Promise<string | undefined> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  try {
+    await page.screenshot({ path: file, timeout: 15_000 });
+    return file;
+  } catch {
+    return undefined;
+  }
+}
+
+/** On failure: the workbench screenshot, code-server's log and the VS Code logs (extension host…) into ARTIFACTS. */
+export async function saveFailureArtifacts(step: string, sandbox: Sandbox | undefined, workbench: Workbench | undefined): Promise<string> {
+  const dir = path.join(ARTIFACTS, `failure-${new Date().toISOString().replace(/[:.]/g, '-')}-${step}`);
+  mkdirSync(dir, { recursive: true });
+  if (workbench) {
+    await workbench.page.screenshot({ path: path.join(dir, 'workbench.png'), timeout: 15_000 }).catch(() => undefined);
+    writeFileSync(path.join(dir, 'console-errors.txt'), workbench.consoleErrors.join('\n'));
+    const notes = await notifications(workbench.page).catch(() => []);
+    writeFileSync(path.join(dir, 'notifications.json'), JSON.stringify(notes, null, 2));
+  }
+  if (sandbox) {
+    if (existsSync(sandbox.serverLog)) copyFileSync(sandbox.serverLog, path.join(dir, 'code-server.log'));
+    const logs = path.join(sandbox.userDataDir, 'logs');
+    if (existsSync(logs)) cpSync(logs, path.join(dir, 'vscode-logs'), { recursive: true });
+  }
+  return dir;
+}
+
+/** Closes the browsers, stops every process started here and removes the sandbox. */
+export async function closeAll(sandbox: Sandbox | undefined): Promise<void> {
+  for (const browser of browsers) {
+    await browser.close().catch(() => undefined);
+    browsers.delete(browser);
+  }
+  for (const child of [...children]) await stopProcess(child);
+  if (sandbox) {
+    rmSync(sandbox.root, { recursive: true, force: true, maxRetries: 3 });
+    sandboxes.delete(sandbox.root);
+  }
+}
