@@ -2,8 +2,12 @@
 // packaged .vsix installed, driven through Debian's chromium by playwright-core. Each step is one function, so later
 // tests (brush, undo/redo, save) reuse them:
 //
-//   packageVsix → createSandbox → installExtension → startServer → openWorkbench → openFromExplorer
-//   → waitForEditorTab → webviewFrame → waitForRendered → canvasStats / notifications / runCommand
+//   packageVsix → createSandbox (copyIntoWorkspace) → installExtension → startServer → openWorkbench
+//   → openFromExplorer → waitForEditorTab → webviewFrame (or openInCustomEditor: all three) → waitForRendered
+//   → canvasStats / notifications / runCommand
+//
+// and, inside the viewer's webview, paneBox / sliceBox / edgeLetters / paneTitle, settle, screenshotImage +
+// regionStats (pixels as the user sees them), selectOption and typeInto (its @vscode-elements controls).
 //
 // Everything lives in one temporary sandbox (extensions, user data, workspace, config) and is removed by
 // `closeAll`; the processes started here are stopped by their own ids (code-server by its process group), also on
@@ -13,6 +17,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { decodePng, type RgbaImage } from '../webview-png';
 import { CODE_SERVER_ENTRY } from './code-server';
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
@@ -35,8 +40,13 @@ export const TIMEOUTS = {
   stop: 10_000,
 };
 
-// The args from docs/vscode-e2e.md: software WebGL2 through SwiftShader, nothing phoning home.
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-background-networking',
+// Software WebGL2 (SwiftShader through ANGLE) with GPU compositing, nothing phoning home: the flags of
+// test/webview-harness.ts. Not --disable-gpu (which docs/vscode-e2e.md suggests): Chromium's software compositor then
+// blanks the vertically mirrored part of a WebGL canvas wherever an element overlaps it (here: the viewer's help panel
+// over the coronal pane blanked the bottom of the 3D pane), so pixel checks could not be trusted.
+// SWINFUSE_CHROMIUM_ARGS (space-separated) replaces them.
+export const CHROMIUM_ARGS = process.env.SWINFUSE_CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? ['--no-sandbox',
+  '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--no-first-run'];
 
 /** User settings for a quiet, deterministic workbench. */
@@ -158,8 +168,15 @@ export function createSandbox(files: readonly string[]): Sandbox {
   }
   writeFileSync(path.join(sandbox.userDataDir, 'User', 'settings.json'), `${JSON.stringify(USER_SETTINGS, null, 2)}\n`);
   writeFileSync(sandbox.config, 'auth: none\ncert: false\n');
-  for (const file of files) copyFileSync(file, path.join(sandbox.workspace, path.basename(file)));
+  for (const file of files) copyIntoWorkspace(sandbox, file);
   return sandbox;
+}
+
+/** Copies a file into the sandbox's workspace folder, under `name` (default: its own); returns the copy's path. */
+export function copyIntoWorkspace(sandbox: Sandbox, file: string, name = path.basename(file)): string {
+  const target = path.join(sandbox.workspace, name);
+  copyFileSync(file, target);
+  return target;
 }
 
 function serverArgs(sandbox: Sandbox): string[] {
@@ -345,21 +362,53 @@ export interface Webview {
 /**
  * The visible webview of an extension: VS Code puts its content two frames down, `iframe.webview.ready` (the host
  * frame, with VS Code's scripts; its URL names the extension and the webview's purpose) and `#active-frame` (the
- * extension's HTML).
+ * extension's HTML). `title`: only a webview whose document has this title (the viewer's is the file name), so that
+ * a test that opens a second file does not pick up the first one's webview while it goes away.
  */
-export async function webviewFrame(page: Page, extensionId: string): Promise<Webview> {
-  const deadline = Date.now() + TIMEOUTS.webview;
+export async function webviewFrame(page: Page, extensionId: string, title?: string, timeoutMs = TIMEOUTS.webview): Promise<Webview> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const handle of await page.$$('iframe.webview.ready')) {
       const params = new URL((await handle.getAttribute('src')) ?? '', 'http://x/').searchParams;
       if (params.get('extensionId')?.toLowerCase() !== extensionId.toLowerCase() || !(await handle.isVisible())) continue;
       const outer = await handle.contentFrame();
       const frame = await (await outer?.$('#active-frame'))?.contentFrame();
-      if (frame) return { frame, purpose: params.get('purpose') ?? '' };
+      if (!frame) continue;
+      if (title !== undefined && (await frame.title().catch(() => undefined)) !== title) continue;
+      return { frame, purpose: params.get('purpose') ?? '' };
     }
     await sleep(250);
   }
-  throw new Error(`no visible webview of ${extensionId} (iframe.webview.ready → #active-frame) within ${TIMEOUTS.webview / 1000} s`);
+  throw new Error(`no visible webview of ${extensionId}${title === undefined ? '' : ` titled "${title}"`}`
+    + ` (iframe.webview.ready → #active-frame) within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * Opens a file from the explorer in an extension's custom editor (whose webview is titled with the file name) and
+ * returns that webview. The workbench lists an extension's commands a moment before its custom editors take part in
+ * choosing an editor; a file clicked in between opens in VS Code's own editor (its binary-file placeholder), as it
+ * would for a user who clicks that early. Then, as that user would, this closes it and clicks again (`log` says so),
+ * until TIMEOUTS.webview; a custom editor that never opens still fails.
+ */
+export async function openInCustomEditor(page: Page, fileName: string, extensionId: string, log: (line: string) => void = () => undefined): Promise<Webview> {
+  const deadline = Date.now() + TIMEOUTS.webview;
+  for (let attempt = 1; ; attempt++) {
+    await openFromExplorer(page, fileName);
+    await waitForEditorTab(page, fileName);
+    const placeholder = page.locator('.editor-group-container.active .monaco-editor-pane-placeholder');
+    while (Date.now() < deadline) {
+      const found = await webviewFrame(page, extensionId, fileName, 1_000).catch(() => undefined);
+      if (found) return found;
+      if (await placeholder.isVisible()) break;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`${fileName} did not open in the custom editor of ${extensionId} within ${TIMEOUTS.webview / 1000} s (${attempt} clicks)`);
+    }
+    log(`${fileName} opened in VS Code's binary-file editor (the custom editor was not registered yet): closing it and clicking again`);
+    await page.locator('.tabs-container .tab.active .tab-actions .action-label').first().click();
+    await page.locator('.editor-group-container.active .monaco-editor-pane-placeholder').waitFor({ state: 'hidden', timeout: TIMEOUTS.editor });
+    await sleep(500);
+  }
 }
 
 /** Fails unless at least one canvas shows an image rather than one flat colour (a brain slice has hundreds of grey levels). */
@@ -433,6 +482,153 @@ export async function canvasStats(workbench: Workbench, frame: Frame): Promise<P
     await decoder.close();
   }
   return stats;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Inside the viewer's webview. Boxes are in the workbench page's CSS pixels (Playwright gives a frame's element
+// boxes in the top page's coordinates), so they index page screenshots directly (device scale factor 1).
+
+export type SliceView = 'axial' | 'coronal' | 'sagittal';
+export type Edge = 'left' | 'right' | 'top' | 'bottom';
+
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+function pane(frame: Frame, view: string) {
+  return frame.locator(`.swv-pane[data-view="${view}"]`);
+}
+
+/** A pane's box on the page. */
+export async function paneBox(frame: Frame, view: string): Promise<Box> {
+  const box = await pane(frame, view).boundingBox();
+  if (!box) throw new Error(`the viewer shows no ${view} pane`);
+  return box;
+}
+
+/** Where a 2D pane's slice image lands on the page: the pane's `data-slice-rect` (pane-local CSS px) moved onto it. */
+export async function sliceBox(frame: Frame, view: SliceView): Promise<Box> {
+  const at = await paneBox(frame, view);
+  const rect = await pane(frame, view).getAttribute('data-slice-rect');
+  const [left, top, width, height] = (rect ?? '').split(',').map(Number);
+  if (![left, top, width, height].every((v) => Number.isFinite(v))) throw new Error(`the ${view} pane's data-slice-rect is "${rect}"`);
+  return { x: at.x + left!, y: at.y + top!, width: width!, height: height! };
+}
+
+/** The orientation letters on a 2D pane's four edges. */
+export async function edgeLetters(frame: Frame, view: SliceView): Promise<Record<Edge, string>> {
+  const out = {} as Record<Edge, string>;
+  for (const edge of ['left', 'right', 'top', 'bottom'] as const) {
+    out[edge] = ((await pane(frame, view).locator(`[data-edge="${edge}"]`).textContent()) ?? '').trim();
+  }
+  return out;
+}
+
+/** A pane's title, e.g. "Axial 91/181". */
+export async function paneTitle(frame: Frame, view: string): Promise<string> {
+  return ((await pane(frame, view).locator('.swv-pane-title').textContent()) ?? '').trim();
+}
+
+/** Lets the webview draw what its last state change scheduled (two animation frames), before a screenshot. */
+export async function settle(frame: Frame): Promise<void> {
+  await frame.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+}
+
+/** The workbench page as the user sees it, WebGL included, decoded. */
+export async function screenshotImage(page: Page): Promise<RgbaImage> {
+  return decodePng(await page.screenshot({ type: 'png', timeout: 30_000 }));
+}
+
+export interface RegionStats {
+  /** pixels inside the box (and the image). */
+  readonly count: number;
+  /** mean grey level (0-255, luma). */
+  readonly mean: number;
+  readonly stdev: number;
+}
+
+/** The integer pixel bounds of a page box, clipped to the image. */
+function pixelBounds(image: RgbaImage, box: Box): [number, number, number, number] {
+  return [Math.max(0, Math.ceil(box.x)), Math.max(0, Math.ceil(box.y)),
+    Math.min(image.width, Math.floor(box.x + box.width)), Math.min(image.height, Math.floor(box.y + box.height))];
+}
+
+/** Grey-level statistics of the pixels of a page box (clipped to the image). */
+export function regionStats(image: RgbaImage, box: Box): RegionStats {
+  const [x0, y0, x1, y1] = pixelBounds(image, box);
+  let count = 0;
+  let sum = 0;
+  let sum2 = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const o = (y * image.width + x) * 4;
+      const grey = 0.299 * image.data[o]! + 0.587 * image.data[o + 1]! + 0.114 * image.data[o + 2]!;
+      count++;
+      sum += grey;
+      sum2 += grey * grey;
+    }
+  }
+  const mean = count ? sum / count : 0;
+  return { count, mean, stdev: Math.sqrt(Math.max(0, count ? sum2 / count - mean * mean : 0)) };
+}
+
+/** How many pixels of a page box (clipped to the image) pass a test on their red, green and blue. */
+export function countPixels(image: RgbaImage, box: Box, test: (r: number, g: number, b: number) => boolean): number {
+  const [x0, y0, x1, y1] = pixelBounds(image, box);
+  let n = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const o = (y * image.width + x) * 4;
+      if (test(image.data[o]!, image.data[o + 1]!, image.data[o + 2]!)) n++;
+    }
+  }
+  return n;
+}
+
+/** Mean absolute difference of the grey level between two images over a page box (the same size of page). */
+export function meanGreyDifference(a: RgbaImage, b: RgbaImage, box: Box): number {
+  if (a.width !== b.width || a.height !== b.height) throw new Error(`screenshots differ in size: ${a.width}×${a.height} vs ${b.width}×${b.height}`);
+  const [x0, y0, x1, y1] = pixelBounds(a, box);
+  let n = 0;
+  let sum = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const o = (y * a.width + x) * 4;
+      const ga = 0.299 * a.data[o]! + 0.587 * a.data[o + 1]! + 0.114 * a.data[o + 2]!;
+      const gb = 0.299 * b.data[o]! + 0.587 * b.data[o + 1]! + 0.114 * b.data[o + 2]!;
+      sum += Math.abs(ga - gb);
+      n++;
+    }
+  }
+  return n ? sum / n : 0;
+}
+
+/** The part of box `a` inside box `b`. */
+export function intersect(a: Box, b: Box): Box {
+  const x = Math.max(a.x, b.x);
+  const y = Math.max(a.y, b.y);
+  return { x, y, width: Math.max(0, Math.min(a.x + a.width, b.x + b.width) - x), height: Math.max(0, Math.min(a.y + a.height, b.y + b.height) - y) };
+}
+
+/** Chooses an option of a `vscode-single-select` by its label, as a user would: open it, click the option. */
+export async function selectOption(frame: Frame, select: string, label: string): Promise<void> {
+  await frame.locator(select).click();
+  await frame.locator(select).getByRole('option', { name: label, exact: true }).click();
+}
+
+/** Types into a `vscode-textfield` (its input is in the element's shadow root) and presses Enter. */
+export async function typeInto(frame: Frame, field: string, text: string): Promise<void> {
+  const input = frame.locator(`${field} input`);
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/** The value a `vscode-textfield` shows. */
+export async function fieldValue(frame: Frame, field: string): Promise<string> {
+  return frame.locator(`${field} input`).inputValue();
 }
 
 export interface Notification {
