@@ -49,8 +49,8 @@ async function run({ job, cancelFlag }: StartRequest): Promise<void> {
 
 function windowRunner(opened: OpenedSession, channels: number, roi: readonly number[]): WindowRunner {
   const dims = [1, channels, ...roi];
-  return async (window) => {
-    const outputs = await opened.session.run({ [opened.inputName]: new ort.Tensor('float32', window, dims) });
+  return async (patch) => {
+    const outputs = await opened.session.run({ [opened.inputName]: new ort.Tensor('float32', patch, dims) });
     const out = outputs[opened.outputName];
     if (!out || out.type !== 'float32') throw new Error(`the model's output ${opened.outputName} is not a float32 tensor`);
     return out.data as Float32Array;

@@ -3,7 +3,7 @@ import { assertViewInBounds, type VolumeView } from './volume-view';
 import { gaussianImportanceMap, planSlidingWindow } from './window-plan';
 
 /** in: (1, C, rd, rh, rw) C order; out: (1, outC, rd, rh, rw) C order. */
-export type WindowRunner = (window: Float32Array) => Promise<Float32Array>;
+export type WindowRunner = (patch: Float32Array) => Promise<Float32Array>;
 
 export interface SlidingWindowOptions {
   roi: [number, number, number];
@@ -83,7 +83,7 @@ export async function slidingWindowInference(
   const [rd, rh, rw] = options.roi;
   const roiVoxels = rd * rh * rw;
   const importance = gaussianImportanceMap(options.roi, options.sigmaScale);
-  const window = new Float32Array(channels * roiVoxels);
+  const patch = new Float32Array(channels * roiVoxels);
   const weightSum = new Float32Array(nd * nh * nw);
   const sums = weightStrides(output);
   const total = plan.starts.length;
@@ -94,8 +94,8 @@ export async function slidingWindowInference(
     // Zeroed only once the first window is sure to run, so a run cancelled at once leaves the output as it was.
     if (n === 0) walkOutput(output, weightSum, sums, false);
     const overlap = overlapOf(plan.starts[n]!, plan.padBefore, options.roi, [nd, nh, nw]);
-    gatherWindow(input, window, options.roi, overlap);
-    const pred = await run(window);
+    gatherWindow(input, patch, options.roi, overlap);
+    const pred = await run(patch);
     if (pred.length !== outChannels * roiVoxels) {
       throw new Error(`sliding window: the model returned ${pred.length} values for window ${n + 1} of ${total}, ` +
         `expected ${outChannels * roiVoxels} (${outChannels} channels × ${rd}×${rh}×${rw})`);
@@ -107,8 +107,8 @@ export async function slidingWindowInference(
   return { windows: total };
 }
 
-/** Copies the window's voxels into `window` (C order), zeros where it hangs over the padding. */
-function gatherWindow(input: VolumeView, window: Float32Array, roi: Triple, { lo, hi, shift }: Overlap): void {
+/** Copies the window's voxels into `patch` (C order), zeros where it hangs over the padding. */
+function gatherWindow(input: VolumeView, patch: Float32Array, roi: Triple, { lo, hi, shift }: Overlap): void {
   const [rd, rh, rw] = roi;
   const vs = [input.strides[1], input.strides[2], input.strides[3]];
   const ws = [rh * rw, rw, 1];
@@ -118,7 +118,7 @@ function gatherWindow(input: VolumeView, window: Float32Array, roi: Triple, { lo
   const [lo0, lo1, lo2] = [lo[a0]!, lo[a1]!, lo[a2]!];
   const [hi0, hi1, hi2] = [hi[a0]!, hi[a1]!, hi[a2]!];
   const src = input.data;
-  if (lo.some((l) => l > 0) || hi.some((h, k) => h < roi[k]!)) window.fill(0);
+  if (lo.some((l) => l > 0) || hi.some((h, k) => h < roi[k]!)) patch.fill(0);
   for (let c = 0; c < input.shape[0]; c++) {
     // Volume index of window position (0, 0, 0), which may itself lie in the padding.
     const vBase = input.offset + c * input.strides[0] + shift[0] * vs[0]! + shift[1] * vs[1]! + shift[2] * vs[2]!;
@@ -129,7 +129,7 @@ function gatherWindow(input: VolumeView, window: Float32Array, roi: Triple, { lo
         for (let i1 = lo1; i1 < hi1; i1++) {
           let v = vBase + i0 * v0 + i1 * v1 + t * v2;
           let w = wBase + i0 * w0 + i1 * w1 + t * w2;
-          for (let j = 0; j < count; j++, v += v2, w += w2) window[w] = src[v]!;
+          for (let j = 0; j < count; j++, v += v2, w += w2) patch[w] = src[v]!;
         }
       }
     }
