@@ -84,10 +84,7 @@ export function runInference(job: InferenceJob, options: RunOptions): Promise<Ra
 /** Errors cross the thread boundary as name and message; give callers back the classes they can test for. */
 function reviveError(error: WorkerError): Error {
   switch (error.name) {
-    case 'InferenceCancelledError': {
-      const m = /after (\d+) of (\d+)/.exec(error.message);
-      return new InferenceCancelledError(Number(m?.[1] ?? 0), Number(m?.[2] ?? 0));
-    }
+    case 'InferenceCancelledError': return new InferenceCancelledError(error.windowsDone ?? 0, error.windowsTotal ?? 0);
     case 'ModelFileError': return new ModelFileError(error.file ?? '', error.problem ?? error.message);
     case 'DeviceUnavailableError': return new DeviceUnavailableError(error.message);
     case 'InferenceInputError': return new InferenceInputError(error.message);

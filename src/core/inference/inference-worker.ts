@@ -3,6 +3,7 @@
 import { dirname, join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { InferenceCancelledError } from './errors';
 import { ModelFileError } from './execution-errors';
 import { modelGeometry } from './model-geometry';
 import { openSession, type OpenedSession } from './ort-session';
@@ -21,7 +22,8 @@ port.once('message', (request: StartRequest) => {
     () => port.close(),
     (err: unknown) => {
       const e = err as Error;
-      const parts = err instanceof ModelFileError ? { file: err.file, problem: err.problem } : {};
+      const parts = err instanceof ModelFileError ? { file: err.file, problem: err.problem }
+        : err instanceof InferenceCancelledError ? { windowsDone: err.windowsDone, windowsTotal: err.windowsTotal } : {};
       post({ type: 'failed', error: { name: e?.name ?? 'Error', message: e?.message ?? String(err), ...parts } });
       port.close();
     },

@@ -69,12 +69,16 @@ export type WorkerEvent =
   | { readonly type: 'done'; readonly result: InferenceResult }
   | { readonly type: 'failed'; readonly error: WorkerError };
 
-/** An error as it crosses the thread boundary; `file` and `problem` keep a ModelFileError's parts. */
+/** An error as it crosses the thread boundary, with the fields its class is rebuilt from. */
 export interface WorkerError {
   readonly name: string;
   readonly message: string;
+  /** ModelFileError */
   readonly file?: string;
   readonly problem?: string;
+  /** InferenceCancelledError */
+  readonly windowsDone?: number;
+  readonly windowsTotal?: number;
 }
 
 /** The buffers a result hands over without copying. */
