@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { BRATS_LABEL_COLORS } from '../src/core/viewer-protocol/messages';
-import { gridDifference } from '../src/extension/viewer/grid-check';
+import { gridDifference } from '../src/core/nifti/grid';
 import { NiftiDocument } from '../src/extension/viewer/nifti-document';
 import { bratsSiblings, findLabelFile, parseBratsName } from '../src/extension/viewer/scan-names';
 import { DEFAULT_VIEWER_SETTINGS } from '../src/extension/viewer/viewer-settings';

@@ -1,3 +1,4 @@
+import { gridDifference } from '../nifti/grid';
 import { planReorientation, type Reorientation } from '../nifti/reorient';
 import type { NiftiVolume } from '../nifti';
 import { channelCount, scaledFloat32, spatialShape } from '../nifti/volume';
@@ -11,9 +12,6 @@ export interface ScanChannels {
   /** From the stored layout to the model card's orientation. */
   readonly plan: Reorientation;
 }
-
-/** Largest difference between two affines' entries, in mm, still taken as the same grid (float32 header rounding). */
-const GRID_TOLERANCE_MM = 1e-3;
 
 /**
  * Gathers a model's input channels from one 4D image or one 3D image per channel, in the card's channel order.
@@ -49,15 +47,9 @@ export function scanChannels(images: readonly NiftiVolume[], card: ModelCard): S
 }
 
 function checkSameGrid(reference: NiftiVolume, image: NiftiVolume): void {
-  const a = spatialShape(reference.shape);
-  const b = spatialShape(image.shape);
-  if (a.some((n, i) => n !== b[i])) {
-    throw new InferenceInputError(`${image.file} is ${b.join('×')} but ${reference.file} is ${a.join('×')}: every channel must share one voxel grid`);
-  }
-  let worst = 0;
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) worst = Math.max(worst, Math.abs(reference.affine[r]![c]! - image.affine[r]![c]!));
-  if (worst > GRID_TOLERANCE_MM) {
-    throw new InferenceInputError(`${image.file} is not on ${reference.file}'s voxel grid (their affines differ by up to ${worst.toPrecision(3)} mm): ` +
-      'resample the channels to one grid first');
+  const difference = gridDifference(reference, image);
+  if (difference) {
+    throw new InferenceInputError(`${image.file} is not on ${reference.file}'s voxel grid: ${difference}. ` +
+      'Every channel must share one voxel grid; resample the channels to one grid first');
   }
 }

@@ -1,6 +1,6 @@
 // Whether two volumes share one voxel grid, so that voxel (i, j, k) of one lies where voxel (i, j, k) of the other
 // does. A channel or a mask on another grid would be drawn over the wrong anatomy, so it is refused, never shown.
-import type { Mat4 } from '../../core/nifti/index';
+import type { Mat4 } from './types';
 
 export interface Grid {
   /** Spatial shape; a 4th (channel) axis, if present, is ignored. */
@@ -8,7 +8,7 @@ export interface Grid {
   readonly affine: Mat4;
 }
 
-/** The same tolerance `swinfuse segment` uses for its channels: 1e-3 mm in every affine entry. */
+/** 1e-3 mm in every affine entry: float32 header rounding, far below any real misregistration. */
 export const GRID_TOLERANCE = 1e-3;
 
 /** Why `other` is not on `reference`'s grid (a phrase about `other`), or undefined when it is. */

@@ -9,5 +9,6 @@ export {
   planReorientation, invertReorientation, reorientAffine, reorientVoxels, reorientedShape, type Reorientation,
 } from './reorient';
 export { toRas, fromRas, type OrientedVolume } from './ras';
+export { gridDifference, GRID_TOLERANCE, type Grid } from './grid';
 export { encodeNifti, writeNiftiFile, NIFTI_INTENT_LABEL, type NiftiWriteInput } from './write';
 export { flatIndex, scaledValueAt, scaledSummary, scaledFloat32, spatialShape, channelCount } from './volume';

@@ -6,7 +6,7 @@ import { NiftiError } from '../../core/nifti/index';
 import {
   BRATS_LABEL_COLORS, VIEWER_PROTOCOL_VERSION, type ChannelVoxels, type HostToWebview, type Overlay, type ViewerSettings,
 } from '../../core/viewer-protocol/messages';
-import { gridDifference } from './grid-check';
+import { gridDifference } from '../../core/nifti/grid';
 import { FILE_TYPE_FILE, baseName, parentUri, siblingUri, type DocumentHost, type UriLike } from './host-ports';
 import { channelVoxels, labelVoxels, readRasScan, type RasScan } from './ras-scan';
 import { ScanChannels } from './scan-channels';

@@ -2,7 +2,7 @@
 // the opened one. Axis channels are cut from the loaded volume; sibling files are read only when first asked for.
 import { NiftiError } from '../../core/nifti/index';
 import type { ChannelInfo, ChannelVoxels } from '../../core/viewer-protocol/messages';
-import { gridDifference } from './grid-check';
+import { gridDifference } from '../../core/nifti/grid';
 import { siblingUri, type DocumentHost, type UriLike } from './host-ports';
 import { channelVoxels, readRasScan, type RasScan } from './ras-scan';
 import { bratsSiblings } from './scan-names';
