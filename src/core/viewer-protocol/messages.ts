@@ -2,8 +2,9 @@
 // bundles import it, neither imports the other. Voxels always travel as ArrayBuffers (transferred), never JSON.
 import type { Mat4, NiftiDatatype } from '../nifti/types';
 import type { Reorientation } from '../nifti/reorient';
+import type { EncodedLabelEdit } from '../labels/label-edit';
 
-export const VIEWER_PROTOCOL_VERSION = 1;
+export const VIEWER_PROTOCOL_VERSION = 2;
 
 /** Voxel layout the host sends: reoriented to RAS (x → right, y → anterior, z → superior), x fastest. */
 export interface RasGeometry {
@@ -43,6 +44,37 @@ export interface ViewerSettings {
   /** Radiological shows the patient's right on the screen's left in axial and coronal views. */
   readonly convention: Convention;
   readonly layout: Layout;
+  readonly editor: EditorSettings;
+}
+
+/** Keyboard actions of the mask tools. Digits 1..9 always pick the label at that place in the label list. */
+export type EditorAction =
+  | 'navigate' | 'brush' | 'eraser' | 'fill'
+  | 'brushSmaller' | 'brushLarger' | 'toggleShape3d' | 'toggleThreshold'
+  | 'interpolate' | 'nextLabel' | 'previousLabel';
+
+/**
+ * Default keys (swinfuse.editor.shortcuts overrides them). A key is KeyboardEvent.key, matched case-insensitively,
+ * with optional "Shift+" / "Alt+" prefixes. Ctrl/Cmd combinations are left to VS Code (undo, redo, save).
+ */
+export const DEFAULT_SHORTCUTS: Readonly<Record<EditorAction, string>> = {
+  navigate: 'v',
+  brush: 'b',
+  eraser: 'e',
+  fill: 'f',
+  brushSmaller: '[',
+  brushLarger: ']',
+  toggleShape3d: 'd',
+  toggleThreshold: 't',
+  interpolate: 'i',
+  nextLabel: '.',
+  previousLabel: ',',
+};
+
+export interface EditorSettings {
+  /** The label picker's labels, names and colours (swinfuse.editor.labels; BraTS by default). */
+  readonly labels: readonly LabelColor[];
+  readonly shortcuts: Readonly<Record<EditorAction, string>>;
 }
 
 export interface LabelColor {
@@ -55,6 +87,21 @@ export interface LabelColor {
 export type Overlay =
   | { readonly kind: 'labels'; readonly name: string; readonly data: ArrayBuffer /* Uint8, RAS layout */; readonly colors: readonly LabelColor[] }
   | { readonly kind: 'probability'; readonly name: string; readonly data: ArrayBuffer /* Float32 0..1, RAS layout */ };
+
+/** The editable mask of a document: where Save writes it, and whether a mask beside the image was refused. */
+export interface MaskInfo {
+  /** The file name Save writes, beside the image (for display; the host resolves it). */
+  readonly file: string;
+  /** False for a new mask that has not been saved yet. */
+  readonly exists: boolean;
+  /** A mask found beside the image that is not shown or written (another grid, not a label volume), and why. */
+  readonly refused: string | null;
+}
+
+export interface MaskVoxels extends MaskInfo {
+  /** Uint8 labels in RAS layout, on the image's grid. */
+  readonly data: ArrayBuffer;
+}
 
 /** Requests the webview makes and what the host answers. Keyed by kind so each reply is typed. */
 export interface ViewerRequests {
@@ -72,10 +119,18 @@ export type HostToWebview =
     /** The first channel's voxels, so the first frame needs no round trip. */
     readonly initial: ChannelVoxels;
     readonly overlays: readonly Overlay[];
+    /** The label volume the tools edit; the host owns it and this is a copy for painting without a round trip. */
+    readonly mask: MaskVoxels;
     readonly settings: ViewerSettings;
   }
   | { readonly type: 'settings'; readonly settings: ViewerSettings }
   | { readonly type: 'overlay'; readonly overlay: Overlay }
+  /** The whole mask replaced: after Revert, or to resync a panel whose copy no longer matches the host's. */
+  | { readonly type: 'mask'; readonly mask: MaskVoxels; readonly reason: 'revert' | 'resync' }
+  /** An edit the panel did not make itself: VS Code's undo (the inverse edit) or redo, or another panel's stroke. */
+  | { readonly type: 'maskEdit'; readonly edit: EncodedLabelEdit; readonly cause: 'undo' | 'redo' | 'other-panel' }
+  /** Where the mask now saves, after Save or Save As. */
+  | { readonly type: 'maskInfo'; readonly mask: MaskInfo }
   | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly result: unknown }
   | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string };
 
@@ -85,6 +140,13 @@ export type WebviewToHost =
   | { readonly type: 'request'; readonly id: number; readonly kind: ViewerRequestKind; readonly params: unknown }
   /** After the first frame of an init has been drawn; tests and the benchmark wait for it. */
   | { readonly type: 'rendered'; readonly msFromInit: number }
+  /**
+   * One tool action (a whole brush stroke, a fill, an interpolation...), already applied to the panel's copy. The
+   * host applies it to its mask and hands VS Code the {undo, redo} pair; `label` names it in VS Code's undo UI.
+   */
+  | { readonly type: 'edit'; readonly label: string; readonly edit: EncodedLabelEdit }
+  /** The user edited the label picker's names or colours: the host stores them in swinfuse.editor.labels. */
+  | { readonly type: 'setLabels'; readonly labels: readonly LabelColor[] }
   | { readonly type: 'error'; readonly message: string };
 
 /** BraTS colours: 1 necrotic core red, 2 edema green, 4 enhancing tumour blue; other labels from a palette. */
@@ -93,3 +155,5 @@ export const BRATS_LABEL_COLORS: readonly LabelColor[] = [
   { label: 2, name: 'edema', rgb: [0, 255, 0] },
   { label: 4, name: 'enhancing tumor', rgb: [0, 0, 255] },
 ];
+
+export const DEFAULT_EDITOR_SETTINGS: EditorSettings = { labels: BRATS_LABEL_COLORS, shortcuts: DEFAULT_SHORTCUTS };
