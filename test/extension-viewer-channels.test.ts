@@ -5,7 +5,6 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { BRATS_LABEL_COLORS } from '../src/core/viewer-protocol/messages';
 import { gridDifference } from '../src/core/nifti/grid';
 import { NiftiDocument } from '../src/extension/viewer/nifti-document';
 import { bratsSiblings, findLabelFile, parseBratsName } from '../src/extension/viewer/scan-names';
@@ -95,23 +94,22 @@ describe('BraTS 2021 case (stored LPS)', () => {
     assert.equal(host.reads.filter((r) => r.endsWith('_flair.nii.gz')).length, 1, 'a sibling is read once');
   });
 
-  it('shows the case\'s _seg file as a labels overlay in RAS order', async () => {
+  it('gives the case\'s _seg file as the editable mask (init.mask, RAS order), not as an overlay', async () => {
     const document = await NiftiDocument.open(new FileUri(join(folder, `${B21}_flair.nii.gz`)), testHost());
-    const [overlay, ...rest] = document.init(DEFAULT_VIEWER_SETTINGS).overlays;
-    assert.deepEqual(rest, []);
-    assert.ok(overlay && overlay.kind === 'labels');
-    assert.equal(overlay.name, `${B21}_seg.nii.gz`);
-    assert.deepEqual(overlay.colors, BRATS_LABEL_COLORS);
-    assert.equal(overlay.data.byteLength, 12 * 10 * 8);
+    const init = document.init(DEFAULT_VIEWER_SETTINGS);
+    assert.deepEqual(init.overlays, []);
+    const { data, ...info } = init.mask;
+    assert.deepEqual(info, { file: `${B21}_seg.nii.gz`, exists: true, refused: null });
+    assert.equal(data.byteLength, 12 * 10 * 8);
     const seg = viewerReference[`brats21/${B21}_seg.nii.gz`]!;
-    const labels = new Uint8Array(overlay.data);
+    const labels = new Uint8Array(data);
     for (const p of seg.probes) {
       const [i, j, k] = p.index as [number, number, number];
       assert.equal(labels[i + 12 * (j + 10 * k)], p.value, `seg ${p.index}`);
     }
     assert.deepEqual([...new Set(labels)].sort(), [0, 1, 2, 4]);
-    const again = document.init(DEFAULT_VIEWER_SETTINGS).overlays[0]!;
-    assert.notEqual(again.data, overlay.data, 'every init gets its own overlay buffer');
+    const again = document.init(DEFAULT_VIEWER_SETTINGS).mask;
+    assert.notEqual(again.data, data, 'every init gets its own mask buffer');
     assert.deepEqual(new Uint8Array(again.data), labels);
   });
 });
@@ -141,14 +139,18 @@ describe('BraTS 2023 case (stored with permuted axes)', () => {
     assert.equal((await document.channel(1)).index, 1);
   });
 
-  it('skips a mask of another shape, with a warning that says why', async () => {
+  it('refuses a mask of another shape with an error that says why, and starts an empty mask under a free name', async () => {
     const host = testHost();
     const document = await NiftiDocument.open(new FileUri(join(folder, `${B23}-t1c.nii.gz`)), host);
-    assert.deepEqual(document.init(DEFAULT_VIEWER_SETTINGS).overlays, []);
-    const expected = `Not showing the mask ${B23}-seg.nii.gz over ${B23}-t1c.nii.gz: it is not on the voxel grid of `
-      + `${B23}-t1c.nii.gz: its shape is 10×10×8, not 12×10×8.`;
-    assert.deepEqual(host.warnings, [expected]);
-    assert.ok(host.log.lines.some((l) => l.level === 'warn' && l.message === expected));
+    const { data, ...info } = document.init(DEFAULT_VIEWER_SETTINGS).mask;
+    const reason = `it is not on the voxel grid of ${B23}-t1c.nii.gz: its shape is 10×10×8, not 12×10×8`;
+    assert.deepEqual(info, { file: `${B23}-seg-2.nii.gz`, exists: false, refused: `${B23}-seg.nii.gz: ${reason}` });
+    assert.ok(new Uint8Array(data).every((v) => v === 0));
+    const expected = `The mask ${B23}-seg.nii.gz does not fit ${B23}-t1c.nii.gz: ${reason}. It is not shown and will not be `
+      + `written; new labels save to ${B23}-seg-2.nii.gz.`;
+    assert.deepEqual(host.errors, [expected]);
+    assert.deepEqual(host.warnings, []);
+    assert.ok(host.log.lines.some((l) => l.level === 'error' && l.message === expected));
   });
 });
 
@@ -160,10 +162,9 @@ describe('label masks beside a plain scan', () => {
     const document = await NiftiDocument.open(new FileUri(join(viewerFixtures, 'plain', 'scan.nii')), testHost());
     const init = document.init(DEFAULT_VIEWER_SETTINGS);
     assert.deepEqual(init.channels, [{ index: 0, name: 'scan', source: 'scan.nii' }]);
-    const overlay = init.overlays[0];
-    assert.ok(overlay && overlay.kind === 'labels' && overlay.name === 'scan_mask.nii.gz');
+    assert.equal(init.mask.file, 'scan_mask.nii.gz');
     const ref = viewerReference['plain/scan_mask.nii.gz']!;
-    const labels = new Uint8Array(overlay.data);
+    const labels = new Uint8Array(init.mask.data);
     assert.equal(labels.length, 12 * 10 * 8);
     for (const p of ref.probes) {
       const [i, j, k] = p.index as [number, number, number];
@@ -175,23 +176,26 @@ describe('label masks beside a plain scan', () => {
     }
   });
 
-  it('skips a "mask" whose values are not labels', async () => {
+  it('refuses a "mask" whose values are not labels', async () => {
     copyFileSync(join(niftiFixtures, 'oblique_float32.nii.gz'), join(temp, 'head.nii.gz'));
     copyFileSync(join(niftiFixtures, 'oblique_float32.nii.gz'), join(temp, 'head_seg.nii.gz'));
     const host = testHost();
     const document = await NiftiDocument.open(new FileUri(join(temp, 'head.nii.gz')), host);
-    assert.deepEqual(document.init(DEFAULT_VIEWER_SETTINGS).overlays, []);
-    assert.equal(host.warnings.length, 1);
-    assert.match(host.warnings[0]!, /^Not showing the mask head_seg\.nii\.gz over head\.nii\.gz: holds the value .* which is not a label/);
+    const mask = document.init(DEFAULT_VIEWER_SETTINGS).mask;
+    assert.equal(mask.file, 'head_seg-2.nii.gz');
+    assert.match(mask.refused ?? '', /^head_seg\.nii\.gz: holds the value .* which is not a label/);
+    assert.equal(host.errors.length, 1);
+    assert.match(host.errors[0]!, /^The mask head_seg\.nii\.gz does not fit head\.nii\.gz: holds the value .* which is not a label/);
   });
 
-  it('skips a corrupt mask and still opens the scan', async () => {
+  it('refuses a corrupt mask and still opens the scan', async () => {
     copyFileSync(join(niftiFixtures, 'uint16.nii'), join(temp, 'u.nii'));
     copyFileSync(join(niftiFixtures, 'bad', 'truncated.nii.gz'), join(temp, 'u.mask.nii.gz'));
     const host = testHost();
     const document = await NiftiDocument.open(new FileUri(join(temp, 'u.nii')), host);
     assert.equal(document.state.kind, 'loaded');
-    assert.match(host.warnings[0] ?? '', /^Not showing the mask u\.mask\.nii\.gz over u\.nii: /);
+    assert.match(host.errors[0] ?? '', /^The mask u\.mask\.nii\.gz does not fit u\.nii: /);
+    assert.equal(document.init(DEFAULT_VIEWER_SETTINGS).mask.file, 'u_seg.nii.gz', 'the default name is free');
   });
 
   it('opens with one channel and no mask where the folder cannot be listed', async () => {
@@ -200,6 +204,7 @@ describe('label masks beside a plain scan', () => {
     const init = document.init(DEFAULT_VIEWER_SETTINGS);
     assert.deepEqual(init.channels, [{ index: 0, name: 't1', source: `${B21}_t1.nii.gz` }]);
     assert.deepEqual(init.overlays, []);
+    assert.deepEqual({ ...init.mask, data: undefined }, { file: `${B21}_seg.nii.gz`, exists: false, refused: null, data: undefined });
     assert.ok(host.log.lines.some((l) => l.level === 'warn' && /cannot list its folder/.test(l.message)));
   });
 });

@@ -78,11 +78,12 @@ describe('init message', () => {
   it('names the document, carries the protocol version and the settings it is given', async () => {
     const path = join(segmentFixtures, 'ras_t1.nii.gz');
     const document = await open(path);
-    const init = document.init({ convention: 'neurological', layout: '1x3' });
+    const settings = { ...DEFAULT_VIEWER_SETTINGS, convention: 'neurological', layout: '1x3' } as const;
+    const init = document.init(settings);
     assert.equal(init.type, 'init');
     assert.equal(init.version, VIEWER_PROTOCOL_VERSION);
     assert.deepEqual(init.document, { uri: `file://${path}`, name: 'ras_t1.nii.gz' });
-    assert.deepEqual(init.settings, { convention: 'neurological', layout: '1x3' });
+    assert.deepEqual(init.settings, settings);
     // segment/ has no BraTS prefix_t1 naming ("ras_t1" is prefix "ras"): its siblings ras_flair... are channels.
     assert.deepEqual(init.channels.map((c) => c.name), ['t1', 'flair', 't1ce', 't2']);
   });

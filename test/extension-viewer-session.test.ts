@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { HostToWebview, ViewerSettings } from '../src/core/viewer-protocol/messages';
-import { VIEWER_PROTOCOL_VERSION } from '../src/core/viewer-protocol/messages';
+import { DEFAULT_EDITOR_SETTINGS, VIEWER_PROTOCOL_VERSION } from '../src/core/viewer-protocol/messages';
 import { NiftiDocument } from '../src/extension/viewer/nifti-document';
 import { ViewerSession } from '../src/extension/viewer/viewer-session';
 import { FileUri, recordingLog, segmentFixtures, testHost, viewerFixtures } from './helpers/viewer-host';
@@ -13,13 +13,15 @@ async function panelFor(path: string, options: { post?: (m: HostToWebview) => Pr
   const document = await NiftiDocument.open(new FileUri(path), testHost());
   const posted: HostToWebview[] = [];
   const log = recordingLog();
-  let settings: ViewerSettings = { convention: 'radiological', layout: '2x2' };
+  let settings: ViewerSettings = { convention: 'radiological', layout: '2x2', editor: DEFAULT_EDITOR_SETTINGS };
+  const stored: unknown[] = [];
   const session = new ViewerSession(document, {
     post: options.post ?? (async (message) => { posted.push(message); return true; }),
     settings: () => settings,
+    setLabels: async (labels) => { stored.push(labels); },
     log,
   });
-  return { document, session, posted, log, setSettings: (s: ViewerSettings) => { settings = s; } };
+  return { document, session, posted, log, stored, setSettings: (s: ViewerSettings) => { settings = s; } };
 }
 
 const replies = (posted: HostToWebview[]) => posted.filter((m): m is Extract<HostToWebview, { type: 'reply' }> => m.type === 'reply');
@@ -30,13 +32,13 @@ describe('handshake', () => {
     assert.equal(panel.posted.length, 0, 'nothing is sent before the webview says ready');
     await panel.session.handle({ type: 'ready', version: VIEWER_PROTOCOL_VERSION });
     assert.deepEqual(panel.posted.map((m) => m.type), ['init']);
-    panel.setSettings({ convention: 'neurological', layout: '1x1' });
+    panel.setSettings({ convention: 'neurological', layout: '1x1', editor: DEFAULT_EDITOR_SETTINGS });
     await panel.session.handle({ type: 'ready', version: VIEWER_PROTOCOL_VERSION });
     assert.deepEqual(panel.posted.map((m) => m.type), ['init', 'init']);
     const [first, second] = panel.posted as Extract<HostToWebview, { type: 'init' }>[];
     assert.notEqual(first!.initial.data, second!.initial.data);
     assert.deepEqual(new Uint8Array(first!.initial.data), new Uint8Array(second!.initial.data));
-    assert.deepEqual(second!.settings, { convention: 'neurological', layout: '1x1' }, 'each init reads the settings anew');
+    assert.deepEqual(second!.settings, { convention: 'neurological', layout: '1x1', editor: DEFAULT_EDITOR_SETTINGS }, 'each init reads the settings anew');
     assert.deepEqual(panel.log.lines.filter((l) => l.level !== 'info'), []);
   });
 
@@ -49,9 +51,10 @@ describe('handshake', () => {
 
   it('posts settings on request of the provider (configuration change)', async () => {
     const panel = await panelFor(join(segmentFixtures, 'ras_t2.nii.gz'));
-    panel.setSettings({ convention: 'neurological', layout: '1x3' });
+    const settings = { convention: 'neurological', layout: '1x3', editor: DEFAULT_EDITOR_SETTINGS } as const;
+    panel.setSettings(settings);
     await panel.session.postSettings();
-    assert.deepEqual(panel.posted, [{ type: 'settings', settings: { convention: 'neurological', layout: '1x3' } }]);
+    assert.deepEqual(panel.posted, [{ type: 'settings', settings }]);
   });
 });
 

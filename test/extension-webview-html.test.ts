@@ -1,6 +1,7 @@
 // The viewer page's HTML and Content Security Policy, the error page, and reading the viewer settings.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DEFAULT_EDITOR_SETTINGS } from '../src/core/viewer-protocol/messages';
 import { DEFAULT_VIEWER_SETTINGS, readViewerSettings } from '../src/extension/viewer/viewer-settings';
 import { contentSecurityPolicy, errorHtml, makeNonce, viewerHtml } from '../src/extension/viewer/webview-html';
 import { recordingLog } from './helpers/viewer-host';
@@ -76,15 +77,15 @@ describe('error page', () => {
 
 describe('viewer settings', () => {
   it('reads both settings, falling back to the defaults (radiological, 2x2)', () => {
-    assert.deepEqual(DEFAULT_VIEWER_SETTINGS, { convention: 'radiological', layout: '2x2' });
+    assert.deepEqual(DEFAULT_VIEWER_SETTINGS, { convention: 'radiological', layout: '2x2', editor: DEFAULT_EDITOR_SETTINGS });
     assert.deepEqual(readViewerSettings(() => undefined), DEFAULT_VIEWER_SETTINGS);
-    const values: Record<string, unknown> = { convention: 'neurological', layout: '1x1' };
-    assert.deepEqual(readViewerSettings((k) => values[k]), { convention: 'neurological', layout: '1x1' });
+    const values: Record<string, unknown> = { 'viewer.convention': 'neurological', 'viewer.layout': '1x1' };
+    assert.deepEqual(readViewerSettings((k) => values[k]), { convention: 'neurological', layout: '1x1', editor: DEFAULT_EDITOR_SETTINGS });
   });
 
   it('replaces an invalid value by the default and says so', () => {
     const log = recordingLog();
-    assert.deepEqual(readViewerSettings((k) => (k === 'layout' ? '3x3' : 7), log), DEFAULT_VIEWER_SETTINGS);
+    assert.deepEqual(readViewerSettings((k) => (k === 'viewer.layout' ? '3x3' : k === 'viewer.convention' ? 7 : undefined), log), DEFAULT_VIEWER_SETTINGS);
     assert.deepEqual(log.lines.map((l) => l.message), [
       'swinfuse.viewer.convention: 7 is not one of radiological, neurological; using radiological',
       'swinfuse.viewer.layout: "3x3" is not one of 1x1, 1x3, 2x2; using 2x2',

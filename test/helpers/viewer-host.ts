@@ -1,10 +1,11 @@
 // A DocumentHost over node:fs for the viewer host's tests: file URIs, a real folder listing, and a record of what
 // was read, logged and shown, so tests can check laziness and warnings without VS Code.
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NiftiDatatype } from '../../src/core/nifti/index';
 import type { ChannelVoxels } from '../../src/core/viewer-protocol/messages';
 import type { DocumentHost, Logger, UriLike } from '../../src/extension/viewer/host-ports';
+import { DEFAULT_MASK_PATTERNS } from '../../src/extension/viewer/mask-discovery';
 import { repoRoot } from './paths';
 
 export class FileUri implements UriLike<FileUri> {
@@ -33,16 +34,31 @@ export function recordingLog(): RecordingLog {
 
 export interface TestHost extends DocumentHost<FileUri> {
   readonly reads: string[];
+  /** Every write, rename and delete, in order, as "write PATH", "rename FROM -> TO", "delete PATH". */
+  readonly writes: string[];
   readonly warnings: string[];
+  readonly errors: string[];
   readonly log: RecordingLog;
 }
 
-export function testHost(options: { maxVoxels?: number; listing?: 'fails' } = {}): TestHost {
+export interface TestHostOptions {
+  maxVoxels?: number;
+  listing?: 'fails';
+  maskPatterns?: readonly string[];
+  /** Makes rename fail, to check that a failed save leaves no temporary file behind. */
+  renameFails?: boolean;
+}
+
+export function testHost(options: TestHostOptions = {}): TestHost {
   const reads: string[] = [];
+  const writes: string[] = [];
   const warnings: string[] = [];
+  const errors: string[] = [];
   return {
     reads,
+    writes,
     warnings,
+    errors,
     log: recordingLog(),
     fs: {
       readFile: async (uri) => {
@@ -54,9 +70,32 @@ export function testHost(options: { maxVoxels?: number; listing?: 'fails' } = {}
         const entries = await readdir(uri.path, { withFileTypes: true });
         return entries.map((e) => [e.name, e.isFile() ? 1 : e.isDirectory() ? 2 : 0] as [string, number]);
       },
+      writeFile: async (uri, bytes) => {
+        writes.push(`write ${uri.path}`);
+        await writeFile(uri.path, bytes);
+      },
+      rename: async (source, target, { overwrite }) => {
+        writes.push(`rename ${source.path} -> ${target.path}`);
+        if (options.renameFails) throw new Error('rename is not allowed here');
+        if (!overwrite && await stat(target.path).then(() => true, () => false)) throw new Error(`${target.path} exists`);
+        await rename(source.path, target.path);
+      },
+      delete: async (uri) => {
+        writes.push(`delete ${uri.path}`);
+        await rm(uri.path);
+      },
+      stat: async (uri) => {
+        const info = await stat(uri.path);
+        return { type: info.isFile() ? 1 : info.isDirectory() ? 2 : 0 };
+      },
+      createDirectory: async (uri) => {
+        await mkdir(uri.path, { recursive: true });
+      },
     },
     maxVoxels: () => options.maxVoxels,
+    maskPatterns: () => options.maskPatterns ?? DEFAULT_MASK_PATTERNS,
     warnUser: (message) => warnings.push(message),
+    errorUser: (message) => errors.push(message),
   };
 }
 

@@ -1,10 +1,10 @@
 // A small stand-in for the `vscode` module: just what src/extension uses, recording registrations, messages and
 // posts so tests can drive the extension as VS Code would. Installed by test/helpers/vscode-stub-hook.ts.
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 
 type Listener<T> = (event: T) => unknown;
 
-class Emitter<T> {
+export class EventEmitter<T> {
   private readonly listeners = new Set<Listener<T>>();
   readonly event = (listener: Listener<T>): Disposable => {
     this.listeners.add(listener);
@@ -30,6 +30,11 @@ export class Uri {
   static file(path: string): Uri {
     return new Uri('file', path);
   }
+  static parse(value: string): Uri {
+    const m = /^([a-z][\w+.-]*):\/\/(.*)$/i.exec(value);
+    if (!m) throw new Error(`stub Uri.parse: cannot parse ${value}`);
+    return new Uri(m[1]!, m[2]!);
+  }
   static joinPath(base: Uri, ...parts: string[]): Uri {
     return new Uri(base.scheme, [base.path.replace(/\/$/, ''), ...parts].join('/'));
   }
@@ -45,14 +50,15 @@ export class Uri {
 }
 
 export enum FileType { Unknown = 0, File = 1, Directory = 2, SymbolicLink = 64 }
+export enum ConfigurationTarget { Global = 1, Workspace = 2, WorkspaceFolder = 3 }
 export class TabInputText { constructor(readonly uri: Uri) {} }
 export class TabInputCustom { constructor(readonly uri: Uri, readonly viewType: string) {} }
 
 /** One webview panel as a custom editor gets it. */
 export class FakePanel {
   readonly posted: unknown[] = [];
-  private readonly received = new Emitter<unknown>();
-  private readonly disposed = new Emitter<void>();
+  private readonly received = new EventEmitter<unknown>();
+  private readonly disposed = new EventEmitter<void>();
   visible = true;
   readonly webview = {
     options: {} as { enableScripts?: boolean; localResourceRoots?: Uri[] },
@@ -85,10 +91,16 @@ export const stub = {
   reads: [] as string[],
   logLines: [] as string[],
   config: new Map<string, unknown>(),
-  configChanged: new Emitter<{ affectsConfiguration(section: string): boolean }>(),
+  /** configuration.update calls: key (section.key), value, target. */
+  updates: [] as { key: string; value: unknown; target: unknown }[],
+  /** workspace.fs writes, renames and deletes, in order. */
+  writes: [] as string[],
+  configChanged: new EventEmitter<{ affectsConfiguration(section: string): boolean }>(),
   reset(): void {
-    for (const list of [this.errors, this.warnings, this.infos, this.reads, this.logLines]) list.length = 0;
+    for (const list of [this.errors, this.warnings, this.infos, this.reads, this.logLines, this.writes]) list.length = 0;
+    this.updates.length = 0;
     this.config.clear();
+    workspace.workspaceFolders = undefined;
   },
 };
 
@@ -126,9 +138,34 @@ export const workspace = {
       const entries = await readdir(uri.path, { withFileTypes: true });
       return entries.map((e) => [e.name, e.isFile() ? FileType.File : FileType.Directory] as [string, FileType]);
     },
+    writeFile: async (uri: Uri, bytes: Uint8Array) => {
+      stub.writes.push(`write ${uri.path}`);
+      await writeFile(uri.path, bytes);
+    },
+    rename: async (source: Uri, target: Uri, options?: { overwrite?: boolean }) => {
+      stub.writes.push(`rename ${source.path} -> ${target.path}`);
+      if (!options?.overwrite && await stat(target.path).then(() => true, () => false)) throw new Error(`${target.path} exists`);
+      await rename(source.path, target.path);
+    },
+    delete: async (uri: Uri) => {
+      stub.writes.push(`delete ${uri.path}`);
+      await rm(uri.path);
+    },
+    stat: async (uri: Uri) => {
+      const info = await stat(uri.path);
+      return { type: info.isFile() ? FileType.File : FileType.Directory, ctime: info.ctimeMs, mtime: info.mtimeMs, size: info.size };
+    },
+    createDirectory: async (uri: Uri) => {
+      await mkdir(uri.path, { recursive: true });
+    },
   },
+  workspaceFolders: undefined as { uri: Uri }[] | undefined,
   getConfiguration: (section: string, _scope?: unknown) => ({
     get: <T>(key: string): T | undefined => stub.config.get(`${section}.${key}`) as T | undefined,
+    update: async (key: string, value: unknown, target?: unknown) => {
+      stub.updates.push({ key: `${section}.${key}`, value, target });
+      stub.config.set(`${section}.${key}`, value);
+    },
   }),
   onDidChangeConfiguration: stub.configChanged.event,
 };

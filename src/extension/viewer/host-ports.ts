@@ -19,6 +19,14 @@ export interface HostFs<U> {
   readFile(uri: U): Promise<Uint8Array>;
   /** Entries of a folder: name and vscode.FileType flags. */
   readDirectory(uri: U): Promise<[string, number][]>;
+  writeFile(uri: U, bytes: Uint8Array): Promise<void>;
+  /** With overwrite, replaces the target in one step (how saves stay atomic). */
+  rename(source: U, target: U, options: { overwrite: boolean }): Promise<void>;
+  delete(uri: U): Promise<void>;
+  /** Rejects when nothing is there (vscode.FileSystemError FileNotFound). */
+  stat(uri: U): Promise<{ readonly type: number }>;
+  /** Creates the folder and its parents; no error when it exists. */
+  createDirectory(uri: U): Promise<void>;
 }
 
 export interface Logger {
@@ -32,8 +40,12 @@ export interface DocumentHost<U> {
   readonly log: Logger;
   /** swinfuse.maxVoxels, read when a file is read (so a changed setting applies to the next file). */
   maxVoxels(): number | undefined;
-  /** Something the user should see but that does not stop the viewer, e.g. a mask skipped for its geometry. */
+  /** swinfuse.mask.patterns, validated: where masks beside an image are looked for, and the first names new ones. */
+  maskPatterns(): readonly string[];
+  /** Something the user should see but that does not stop the viewer, e.g. a backup that could not be restored. */
   warnUser(message: string): void;
+  /** A refusal the user must notice, e.g. a mask beside the image that is on another grid. */
+  errorUser(message: string): void;
 }
 
 export function baseName(path: string): string {
@@ -49,4 +61,9 @@ export function siblingUri<U extends UriLike<U>>(uri: U, name: string): U {
 export function parentUri<U extends UriLike<U>>(uri: U): U {
   const cut = uri.path.lastIndexOf('/');
   return uri.with({ path: cut > 0 ? uri.path.slice(0, cut) : '/' });
+}
+
+/** Whether two URIs name the same file. Case-insensitive, so a case-insensitive disk cannot alias the image. */
+export function sameFile<U extends UriLike<U>>(a: U, b: U): boolean {
+  return a.toString().toLowerCase() === b.toString().toLowerCase();
 }

@@ -1,28 +1,28 @@
 // The document a viewer panel shows: one per opened file, owned by the host and shared by all of its panels (the
 // hexeditor model). It never throws on open: a file that cannot be shown becomes a document in the `failed` state,
-// so the panel can say why instead of staying blank. The next issue adds the label edits ({undo, redo} pairs),
-// save and backup here; panels only talk to it through init and requests.
+// so the panel can say why instead of staying blank. It composes the scan, its channels and its editable mask
+// (document-mask.ts: edits, undo/redo, save, revert, backup); panels only talk to it through init, requests and
+// edits.
 import { NiftiError } from '../../core/nifti/index';
 import {
-  BRATS_LABEL_COLORS, VIEWER_PROTOCOL_VERSION, type ChannelVoxels, type HostToWebview, type Overlay, type ViewerSettings,
+  VIEWER_PROTOCOL_VERSION, type ChannelVoxels, type HostToWebview, type ViewerSettings,
 } from '../../core/viewer-protocol/messages';
-import { gridDifference } from '../../core/nifti/grid';
+import { DocumentMask, type MaskBackup, type MaskChange, type MaskPanel } from './document-mask';
+import type { DisposableLike } from './emitter';
 import { FILE_TYPE_FILE, baseName, parentUri, siblingUri, type DocumentHost, type UriLike } from './host-ports';
-import { channelVoxels, labelVoxels, readRasScan, type RasScan } from './ras-scan';
+import { channelVoxels, readRasScan, type RasScan } from './ras-scan';
 import { ScanChannels } from './scan-channels';
-import { findLabelFile } from './scan-names';
 
 export type InitMessage = Extract<HostToWebview, { type: 'init' }>;
 
-interface LabelMask {
-  readonly file: string;
-  /** uint8 labels in RAS layout, on the scan's grid. */
-  readonly data: Uint8Array;
-}
-
 export type DocumentState<U extends UriLike<U>> =
-  | { readonly kind: 'loaded'; readonly scan: RasScan; readonly channels: ScanChannels<U>; readonly labels: LabelMask | undefined }
+  | { readonly kind: 'loaded'; readonly scan: RasScan; readonly channels: ScanChannels<U>; readonly mask: DocumentMask<U> }
   | { readonly kind: 'failed'; readonly message: string };
+
+export interface OpenOptions<U> {
+  /** VS Code's backupId as a URI: the hot-exit backup of unsaved mask edits. */
+  readonly backup?: U | undefined;
+}
 
 export class NiftiDocument<U extends UriLike<U>> {
   /** The file's name, as titles and messages show it. */
@@ -33,16 +33,17 @@ export class NiftiDocument<U extends UriLike<U>> {
     this.name = baseName(uri.path);
   }
 
-  static async open<U extends UriLike<U>>(uri: U, host: DocumentHost<U>): Promise<NiftiDocument<U>> {
+  static async open<U extends UriLike<U>>(uri: U, host: DocumentHost<U>, options: OpenOptions<U> = {}): Promise<NiftiDocument<U>> {
     const name = baseName(uri.path);
     try {
       const scan = await readRasScan(uri, name, host);
       const folderFiles = await listFolder(uri, host);
       const channels = ScanChannels.of(uri, scan, folderFiles, host);
-      const labels = await readLabels(uri, scan, folderFiles, host);
+      const protectedFiles = channels.infos.map((c) => siblingUri(uri, c.source));
+      const mask = await DocumentMask.open(uri, scan, folderFiles, host, { backup: options.backup, protectedFiles });
       host.log.info(`${name}: ${scan.geometry.stored.shape.join('×')} ${scan.volume.datatype}, stored ${scan.geometry.stored.axcodes}, `
-        + `${channels.infos.length} channel(s)${labels ? `, labels from ${labels.file}` : ''}`);
-      return new NiftiDocument(uri, { kind: 'loaded', scan, channels, labels });
+        + `${channels.infos.length} channel(s), mask ${mask.info().file}${mask.info().exists ? '' : ' (new)'}`);
+      return new NiftiDocument(uri, { kind: 'loaded', scan, channels, mask });
     } catch (err) {
       // NiftiError messages start with the file name; anything else (out of memory, a bug) gets it prepended.
       const message = err instanceof NiftiError ? err.message : `${name}: cannot be opened (${(err as Error)?.message ?? String(err)})`;
@@ -54,9 +55,6 @@ export class NiftiDocument<U extends UriLike<U>> {
   /** What a panel's webview gets in answer to `ready`: everything for the first frame, with fresh buffers. */
   init(settings: ViewerSettings): InitMessage {
     const state = this.loadedState();
-    const overlays: Overlay[] = state.labels
-      ? [{ kind: 'labels', name: state.labels.file, data: copyBuffer(state.labels.data), colors: BRATS_LABEL_COLORS }]
-      : [];
     return {
       type: 'init',
       version: VIEWER_PROTOCOL_VERSION,
@@ -64,7 +62,8 @@ export class NiftiDocument<U extends UriLike<U>> {
       geometry: state.scan.geometry,
       channels: state.channels.infos,
       initial: channelVoxels(state.scan, 0),
-      overlays,
+      overlays: [],
+      mask: state.mask.voxels(),
       settings,
     };
   }
@@ -74,10 +73,55 @@ export class NiftiDocument<U extends UriLike<U>> {
     return this.loadedState().channels.voxels(index);
   }
 
+  /** A panel joins the document's broadcasts (other panels' edits, undo/redo, revert, save); returns its leaving. */
+  attach(panel: MaskPanel): () => void {
+    return this.state.kind === 'loaded' && !this.disposed ? this.state.mask.attach(panel) : () => undefined;
+  }
+
+  /** A panel's stroke (the webview's `edit` message). */
+  async edit(from: MaskPanel, label: unknown, edit: unknown): Promise<void> {
+    await this.loadedState().mask.edit(from, label, edit);
+  }
+
+  /** Mask edits, for VS Code's onDidChangeCustomDocument. A failed document never changes. */
+  onDidChange(listener: (change: MaskChange) => unknown): DisposableLike {
+    return this.state.kind === 'loaded' ? this.state.mask.onDidChange(listener) : { dispose: () => undefined };
+  }
+
+  /** The mask, for save and tests (loaded documents only). */
+  get mask(): DocumentMask<U> {
+    return this.loadedState().mask;
+  }
+
+  async save(): Promise<void> {
+    // A document that could not be opened has no edits, so there is nothing to save.
+    if (this.state.kind === 'loaded') await this.loadedState().mask.save();
+  }
+
+  /** Where Save writes the mask now. */
+  maskTarget(): U {
+    return this.loadedState().mask.targetUri();
+  }
+
+  async saveAs(destination: U): Promise<void> {
+    await this.loadedState().mask.saveAs(destination);
+  }
+
+  async revert(): Promise<void> {
+    if (this.state.kind === 'loaded') await this.loadedState().mask.revert();
+  }
+
+  async backup(destination: U): Promise<MaskBackup> {
+    return this.loadedState().mask.backup(destination);
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.state.kind === 'loaded') this.state.channels.clear();
+    if (this.state.kind === 'loaded') {
+      this.state.channels.clear();
+      this.state.mask.dispose();
+    }
   }
 
   private loadedState(): Extract<DocumentState<U>, { kind: 'loaded' }> {
@@ -96,30 +140,4 @@ async function listFolder<U extends UriLike<U>>(uri: U, host: DocumentHost<U>): 
     host.log.warn(`${baseName(uri.path)}: cannot list its folder, so no sibling channels or masks (${(err as Error)?.message ?? err})`);
     return undefined;
   }
-}
-
-/** A label mask beside the scan, if there is one on the scan's grid; otherwise a warning says why it is not shown. */
-async function readLabels<U extends UriLike<U>>(
-  uri: U, scan: RasScan, folderFiles: readonly string[] | undefined, host: DocumentHost<U>,
-): Promise<LabelMask | undefined> {
-  const file = folderFiles && findLabelFile(scan.file, folderFiles);
-  if (!file) return undefined;
-  try {
-    const mask = await readRasScan(siblingUri(uri, file), file, host);
-    const difference = gridDifference(scan.geometry, mask.geometry);
-    if (difference) throw new Error(`it is not on the voxel grid of ${scan.file}: ${difference}`);
-    return { file, data: labelVoxels(mask) };
-  } catch (err) {
-    const reason = err instanceof NiftiError ? err.problem : (err as Error)?.message ?? String(err);
-    const message = `Not showing the mask ${file} over ${scan.file}: ${reason}.`;
-    host.log.warn(message);
-    host.warnUser(message);
-    return undefined;
-  }
-}
-
-function copyBuffer(bytes: Uint8Array): ArrayBuffer {
-  const copy = new Uint8Array(bytes.length);
-  copy.set(bytes);
-  return copy.buffer;
 }

@@ -2,19 +2,27 @@
 // its document through a ViewerSession. All logic lives in the vscode-free modules beside this one; this file only
 // adapts VS Code's objects to their small interfaces.
 import * as vscode from 'vscode';
+import { Emitter } from './emitter';
 import type { DocumentHost } from './host-ports';
+import { readMaskPatterns } from './mask-discovery';
 import { NiftiDocument } from './nifti-document';
 import { ViewerSession } from './viewer-session';
-import { readViewerSettings } from './viewer-settings';
+import { labelsToSetting, readViewerSettings } from './viewer-settings';
 import { errorHtml, makeNonce, viewerHtml } from './webview-html';
 
 export const NIFTI_VIEW_TYPE = 'swinfuse.niftiViewer';
 
 type Document = NiftiDocument<vscode.Uri>;
 
-/** Read-only for now; edits, save and backup turn this into a CustomEditorProvider in the next issue. */
-export class NiftiEditorProvider implements vscode.CustomReadonlyEditorProvider<Document> {
-  private readonly panels = new Set<{ readonly document: Document; readonly session: ViewerSession }>();
+/**
+ * The image is never edited; its mask is. Mask edits are the document's edits, so VS Code's undo/redo, dirty
+ * marker, Save, Save As, Revert and hot exit apply to the mask (see document-mask.ts).
+ */
+export class NiftiEditorProvider implements vscode.CustomEditorProvider<Document> {
+  private readonly panels = new Set<{ readonly document: Document; readonly session: ViewerSession; readonly panel: vscode.WebviewPanel }>();
+  // Our own emitter, not vscode.EventEmitter: its `event` has the same signature and needs nothing from VS Code.
+  private readonly changes = new Emitter<vscode.CustomDocumentEditEvent<Document>>();
+  readonly onDidChangeCustomDocument = this.changes.event as vscode.Event<vscode.CustomDocumentEditEvent<Document>>;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {}
 
@@ -26,16 +34,37 @@ export class NiftiEditorProvider implements vscode.CustomReadonlyEditorProvider<
         webviewOptions: { retainContextWhenHidden: false },
         supportsMultipleEditorsPerDocument: true,
       }),
+      vscode.commands.registerCommand('swinfuse.saveMaskAs', () => provider.saveMaskAs()),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('swinfuse.viewer')) provider.postSettingsToAll();
+        if (event.affectsConfiguration('swinfuse.viewer') || event.affectsConfiguration('swinfuse.editor')) {
+          provider.postSettingsToAll();
+        }
       }),
     );
   }
 
-  async openCustomDocument(uri: vscode.Uri): Promise<Document> {
-    const document = await NiftiDocument.open(uri, this.documentHost(uri));
+  async openCustomDocument(uri: vscode.Uri, openContext: vscode.CustomDocumentOpenContext): Promise<Document> {
+    const backup = openContext?.backupId ? vscode.Uri.parse(openContext.backupId) : undefined;
+    const document = await NiftiDocument.open(uri, this.documentHost(uri), { backup });
     if (document.state.kind === 'failed') void vscode.window.showErrorMessage(`SwinFUSE: ${document.state.message}`);
+    document.onDidChange(({ label, undo, redo }) => this.changes.fire({ document, label, undo, redo }));
     return document;
+  }
+
+  saveCustomDocument(document: Document): Promise<void> {
+    return document.save();
+  }
+
+  saveCustomDocumentAs(document: Document, destination: vscode.Uri): Promise<void> {
+    return document.saveAs(destination);
+  }
+
+  revertCustomDocument(document: Document): Promise<void> {
+    return document.revert();
+  }
+
+  backupCustomDocument(document: Document, context: vscode.CustomDocumentBackupContext): Promise<vscode.CustomDocumentBackup> {
+    return document.backup(context.destination);
   }
 
   resolveCustomEditor(document: Document, panel: vscode.WebviewPanel): void {
@@ -52,9 +81,10 @@ export class NiftiEditorProvider implements vscode.CustomReadonlyEditorProvider<
     const session = new ViewerSession(document, {
       post: (message) => webview.postMessage(message),
       settings: () => this.settingsFor(document.uri),
+      setLabels: (labels) => this.storeLabels(labels),
       log: this.log,
     });
-    const entry = { document, session };
+    const entry = { document, session, panel };
     this.panels.add(entry);
     // Listen before the HTML is set, so the script's first `ready` cannot arrive unheard.
     const listener = webview.onDidReceiveMessage((message: unknown) => session.handle(message));
@@ -72,13 +102,51 @@ export class NiftiEditorProvider implements vscode.CustomReadonlyEditorProvider<
     });
   }
 
+  /**
+   * Save Mask As: VS Code's own Save As offers the image's name and then reopens the editor on the saved file (the
+   * mask, shown as an image). This asks only where the mask goes, keeps the image open, and saves there from now on.
+   */
+  async saveMaskAs(): Promise<void> {
+    const active = [...this.panels].find((p) => p.panel.active);
+    if (!active || active.document.state.kind !== 'loaded') {
+      void vscode.window.showWarningMessage('SwinFUSE: Save Mask As works on the active SwinFUSE viewer; open an image first.');
+      return;
+    }
+    const { document } = active;
+    const current = document.maskTarget();
+    const destination = await vscode.window.showSaveDialog({
+      defaultUri: current,
+      filters: { 'NIfTI mask': ['nii.gz', 'nii'] },
+      title: `Save the mask of ${document.name} as`,
+      saveLabel: 'Save Mask',
+    });
+    if (!destination) return;
+    try {
+      await document.saveAs(destination);
+      // The mask now saves there; VS Code's save clears the dirty marker (writing the same bytes there again).
+      await vscode.workspace.save(document.uri);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`SwinFUSE: ${(err as Error)?.message ?? err}`);
+    }
+  }
+
   private postSettingsToAll(): void {
     for (const { session } of this.panels) void session.postSettings();
   }
 
   private settingsFor(uri: vscode.Uri) {
-    const section = vscode.workspace.getConfiguration('swinfuse.viewer', uri);
+    const section = vscode.workspace.getConfiguration('swinfuse', uri);
     return readViewerSettings((key) => section.get(key), this.log);
+  }
+
+  /** The label picker's edits go to the workspace's settings when a folder is open, else to the user's. */
+  private async storeLabels(labels: unknown): Promise<void> {
+    const setting = labelsToSetting(labels);
+    if ('problem' in setting) throw new Error(`swinfuse.editor.labels: ${setting.problem}`);
+    const target = (vscode.workspace.workspaceFolders?.length ?? 0) > 0
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
+    await vscode.workspace.getConfiguration('swinfuse.editor').update('labels', setting.value, target);
   }
 
   private documentHost(uri: vscode.Uri): DocumentHost<vscode.Uri> {
@@ -87,10 +155,17 @@ export class NiftiEditorProvider implements vscode.CustomReadonlyEditorProvider<
       fs: {
         readFile: async (file) => vscode.workspace.fs.readFile(file),
         readDirectory: async (folder) => vscode.workspace.fs.readDirectory(folder),
+        writeFile: async (file, bytes) => vscode.workspace.fs.writeFile(file, bytes),
+        rename: async (source, target, options) => vscode.workspace.fs.rename(source, target, options),
+        delete: async (file) => vscode.workspace.fs.delete(file),
+        stat: async (file) => vscode.workspace.fs.stat(file),
+        createDirectory: async (folder) => vscode.workspace.fs.createDirectory(folder),
       },
       log: this.log,
       maxVoxels: () => vscode.workspace.getConfiguration('swinfuse', uri).get<number>('maxVoxels'),
+      maskPatterns: () => readMaskPatterns(vscode.workspace.getConfiguration('swinfuse', uri).get('mask.patterns'), this.log),
       warnUser: (message) => void vscode.window.showWarningMessage(`SwinFUSE: ${message}`),
+      errorUser: (message) => void vscode.window.showErrorMessage(`SwinFUSE: ${message}`),
     };
   }
 }

@@ -1,7 +1,7 @@
 // One NIfTI file as the viewer shows it: read through the host's file system, parsed, reoriented to RAS, and cut
 // into per-channel buffers for the webview.
 import {
-  NiftiError, channelCount, readNifti, spatialShape, toRas, type OrientedVolume,
+  NiftiError, channelCount, readNifti, spatialShape, toRas, type NiftiHeader, type OrientedVolume,
 } from '../../core/nifti/index';
 import type { ChannelVoxels, RasGeometry } from '../../core/viewer-protocol/messages';
 import type { DocumentHost } from './host-ports';
@@ -13,6 +13,8 @@ export interface RasScan {
   readonly volume: OrientedVolume;
   readonly geometry: RasGeometry;
   readonly channels: number;
+  /** The stored header: a saved mask copies its geometry fields and version, so it overlays the image exactly. */
+  readonly header: NiftiHeader;
 }
 
 /** Reads and reorients one file. Every failure is a NiftiError naming the file. */
@@ -33,7 +35,9 @@ export async function readRasScan<U>(uri: U, file: string, host: DocumentHost<U>
   } catch (err) {
     throw new NiftiError(file, `cannot be reoriented to RAS (${(err as Error).message})`);
   }
-  return { file, volume: ras, geometry: rasGeometry(volume.shape, volume.axcodes, ras), channels: channelCount(volume.shape) };
+  return {
+    file, volume: ras, geometry: rasGeometry(volume.shape, volume.axcodes, ras), channels: channelCount(volume.shape), header: volume.header,
+  };
 }
 
 /** Shape, affine and spacing of the RAS layout, plus how the file stores it (for the status line's indices). */

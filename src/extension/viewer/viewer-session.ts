@@ -1,12 +1,14 @@
 // One panel's side of the protocol. The webview says `ready` whenever its script starts (first load, and again
 // after VS Code re-creates a hidden webview, since contexts are not retained), and every `ready` gets a complete
 // `init`: the webview keeps no state the host has to remember. Requests are answered through rpc.ts's `answer`,
-// and anything the webview reports or the host cannot deliver goes to the log, never to an exception.
+// and anything the webview reports or the host cannot deliver goes to the log, never to an exception. Strokes go to
+// the document, which owns the mask; the session is the document's way to post to this panel (MaskPanel).
 import type {
   ChannelVoxels, HostToWebview, ViewerRequests, ViewerSettings,
 } from '../../core/viewer-protocol/messages';
 import { VIEWER_PROTOCOL_VERSION } from '../../core/viewer-protocol/messages';
 import { answer, type Reply } from '../../core/viewer-protocol/rpc';
+import type { MaskPanel } from './document-mask';
 import type { Logger } from './host-ports';
 import type { InitMessage } from './nifti-document';
 
@@ -18,6 +20,9 @@ export interface ViewerContent {
   readonly name: string;
   init(settings: ViewerSettings): InitMessage;
   channel(index: unknown): Promise<ChannelVoxels>;
+  /** Joins the document's broadcasts; returns the leaving. */
+  attach(panel: MaskPanel): () => void;
+  edit(from: MaskPanel, label: unknown, edit: unknown): Promise<void>;
 }
 
 export interface SessionPorts {
@@ -25,14 +30,19 @@ export interface SessionPorts {
   post(message: HostToWebview): PromiseLike<boolean>;
   /** The settings as they are now, for each init. */
   settings(): ViewerSettings;
+  /** Stores the label picker's list (swinfuse.editor.labels); validates it, rejects with the reason when invalid. */
+  setLabels(labels: unknown): Promise<void>;
   readonly log: Logger;
 }
 
-export class ViewerSession {
+export class ViewerSession implements MaskPanel {
   private disposed = false;
   private inits = 0;
+  private readonly detach: () => void;
 
-  constructor(private readonly content: ViewerContent, private readonly ports: SessionPorts) {}
+  constructor(private readonly content: ViewerContent, private readonly ports: SessionPorts) {
+    this.detach = content.attach(this);
+  }
 
   /** Handles one message from the webview. Never rejects: problems are logged or answered as error replies. */
   async handle(message: unknown): Promise<void> {
@@ -73,6 +83,22 @@ export class ViewerSession {
         });
         return;
       }
+      case 'edit': {
+        const { label, edit } = m as { label?: unknown; edit?: unknown };
+        try {
+          await this.content.edit(this, label, edit);
+        } catch (err) {
+          log.error(`${name}: cannot apply an edit: ${(err as Error)?.message ?? err}`);
+        }
+        return;
+      }
+      case 'setLabels':
+        try {
+          await this.ports.setLabels((m as { labels?: unknown }).labels);
+        } catch (err) {
+          log.warn(`${name}: the label list was not stored: ${(err as Error)?.message ?? err}`);
+        }
+        return;
       case 'rendered':
         log.info(`${name}: first frame drawn ${String((m as { msFromInit?: unknown }).msFromInit)} ms after init`);
         return;
@@ -93,6 +119,12 @@ export class ViewerSession {
   /** The panel is gone: replies still being prepared are dropped instead of posted to a disposed webview. */
   dispose(): void {
     this.disposed = true;
+    this.detach();
+  }
+
+  /** For the document's broadcasts. */
+  post(message: HostToWebview): Promise<void> {
+    return this.send(message);
   }
 
   private async send(message: HostToWebview): Promise<void> {
