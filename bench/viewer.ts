@@ -3,6 +3,7 @@
 // slice change takes (key press → frame drawn and finished on the GPU), for ch2better (301×370×316 uint8, 35 M
 // voxels) and a synthetic BraTS-size 240×240×155×4 float32 volume. Times are taken inside the page with
 // performance.now(); the GPU is made to finish with a 1-pixel readPixels in the frame event.
+import { DEFAULT_EDITOR_SETTINGS } from '../src/core/viewer-protocol/messages';
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
         const viewer = await harness.open(doc, { width: 1280, height: 800 });
         try {
           await viewer.init();
-          if (layout === '2x2') await viewer.act(() => viewer.deliver({ type: 'settings', settings: { convention: 'radiological', layout } }));
+          if (layout === '2x2') await viewer.act(() => viewer.deliver({ type: 'settings', settings: { convention: 'radiological', layout, editor: DEFAULT_EDITOR_SETTINGS } }));
           for (const view of layout === '1x3' ? ['axial', 'coronal', 'sagittal'] : ['sagittal']) {
             const t = await sliceChanges(viewer, view);
             rows.push([c.name, `slice change, ${view} (${layout}${layout === '2x2' ? ' with 3D' : ''})`,

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { makeNonce, viewerHtml } from '../src/extension/viewer/webview-html';
 import { answer, type HostToWebview, type WebviewToHost } from '../src/core/viewer-protocol';
+import { decodeEdit, type EncodedLabelEdit, type LabelEdit } from '../src/core/labels';
 import { decodePng, type RgbaImage } from './webview-png';
 import type { StandInDocument } from './webview-host';
 
@@ -51,6 +52,21 @@ const STAND_IN = `(() => {
     window.dispatchEvent(new MessageEvent('message', { data }));
     return t;
   };
+  // Posted messages are kept as JSON with every ArrayBuffer as {$b64} (edits carry their voxels in ArrayBuffers).
+  function record(v) {
+    if (v instanceof ArrayBuffer) {
+      const b = new Uint8Array(v);
+      if (b.toBase64) return { $b64: b.toBase64() };
+      let s = '';
+      for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode.apply(null, b.subarray(i, i + 0x8000));
+      return { $b64: btoa(s) };
+    }
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map(record);
+    const out = {};
+    for (const [k, x] of Object.entries(v)) out[k] = record(x);
+    return out;
+  }
   window.__deliver = (encoded) => { window.__stage(encoded); return window.__deliverStaged(); };
   let acquired = false;
   window.acquireVsCodeApi = () => {
@@ -59,7 +75,7 @@ const STAND_IN = `(() => {
     // VS Code keeps a webview's state across reloads and re-creation; sessionStorage does the same here.
     return {
       postMessage(m) {
-        posted.push(JSON.parse(JSON.stringify(m)));
+        posted.push(record(m));
         if (m && m.type === 'request') window.__hostRequest(m).then((reply) => window.__deliver(reply));
       },
       getState() { const s = sessionStorage.getItem('vscode-state'); return s === null ? undefined : JSON.parse(s); },
@@ -150,6 +166,22 @@ export class ViewerPage {
 
   posted(): Promise<WebviewToHost[]> {
     return this.page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted);
+  }
+
+  /** The 'edit' messages posted so far, decoded and validated with the core's decodeEdit. */
+  async edits(): Promise<{ label: string; edit: LabelEdit }[]> {
+    const toBuffers = (v: unknown): unknown => {
+      if (v && typeof v === 'object' && typeof (v as { $b64?: unknown }).$b64 === 'string') {
+        const b = Buffer.from((v as { $b64: string }).$b64, 'base64');
+        return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+      }
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toBuffers(x)]));
+      return v;
+    };
+    return (await this.posted()).filter((m) => m.type === 'edit').map((m) => {
+      const { label, edit } = m as { label: string; edit: unknown };
+      return { label, edit: decodeEdit(toBuffers(edit) as EncodedLabelEdit) };
+    });
   }
 
   async waitForMessage(type: WebviewToHost['type'], count = 1, timeout = 30_000): Promise<WebviewToHost[]> {

@@ -1,8 +1,9 @@
 // A stand-in extension host for the viewer tests and benchmark: builds the protocol's init (and channel replies)
 // from real NIfTI files with our core (readNiftiFile + toRas), as the real host does.
 import { readNiftiFile, toRas, type NiftiVolume } from '../src/core/nifti';
-import type {
-  ChannelInfo, ChannelVoxels, HostToWebview, LabelColor, Overlay, ViewerSettings,
+import {
+  DEFAULT_EDITOR_SETTINGS, VIEWER_PROTOCOL_VERSION,
+  type ChannelInfo, type ChannelVoxels, type HostToWebview, type LabelColor, type MaskInfo, type Overlay, type ViewerSettings,
 } from '../src/core/viewer-protocol';
 import type { OrientedVolume } from '../src/core/nifti';
 
@@ -33,6 +34,9 @@ export interface DocumentOptions {
   readonly overlays?: readonly Overlay[];
   readonly channelNames?: readonly string[];
   readonly initialChannel?: number;
+  /** The editable mask's voxels (RAS layout; zeros by default) and where it saves. */
+  readonly mask?: Uint8Array;
+  readonly maskInfo?: Partial<MaskInfo>;
 }
 
 export function documentFromVolume(volume: NiftiVolume, name: string, options: DocumentOptions = {}): StandInDocument {
@@ -52,7 +56,7 @@ export function documentFromVolume(volume: NiftiVolume, name: string, options: D
   const requests = new Array<number>(count).fill(0);
   const init: InitMessage = {
     type: 'init',
-    version: 1,
+    version: VIEWER_PROTOCOL_VERSION,
     document: { uri: `file:///test/${name}`, name },
     geometry: {
       shape: [x, y, z],
@@ -63,7 +67,11 @@ export function documentFromVolume(volume: NiftiVolume, name: string, options: D
     channels,
     initial: channelVoxels(options.initialChannel ?? 0),
     overlays: options.overlays ?? [],
-    settings: { convention: 'radiological', layout: '1x3', ...options.settings },
+    mask: {
+      file: `${name.replace(/\.nii(\.gz)?$/, '')}_mask.nii.gz`, exists: false, refused: null, ...options.maskInfo,
+      data: copyBuffer(options.mask ?? new Uint8Array(perChannel)),
+    },
+    settings: { convention: 'radiological', layout: '1x3', editor: DEFAULT_EDITOR_SETTINGS, ...options.settings },
   };
   return {
     volume, ras, init, requests,

@@ -1,5 +1,6 @@
 // The viewer's pure logic, without a browser: slice extraction, screen ↔ voxel mapping per display convention,
 // the file's voxel index through the reorientation plan, the percentile window, colour tables and state actions.
+import { DEFAULT_EDITOR_SETTINGS } from '../src/core/viewer-protocol/messages';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planReorientation, reorientVoxels } from '../src/core/nifti';
@@ -265,7 +266,7 @@ describe('state', () => {
   };
 
   it('moves slices along each view\'s normal and stops at the edges', () => {
-    const store = new Store(initialState(doc, { convention: 'radiological', layout: '1x3' }, 0));
+    const store = new Store(initialState(doc, { convention: 'radiological', layout: '1x3', editor: DEFAULT_EDITOR_SETTINGS }, 0));
     assert.deepEqual(store.get().cursor, [4, 3, 2]);
     store.update((s) => moveSlice(s, 'axial', 1));
     store.update((s) => moveSlice(s, 'sagittal', -1));
@@ -275,7 +276,7 @@ describe('state', () => {
   });
 
   it('notifies only on changes; window/level becomes a custom preset', () => {
-    const store = new Store(initialState(doc, { convention: 'radiological', layout: '1x3' }, 0));
+    const store = new Store(initialState(doc, { convention: 'radiological', layout: '1x3', editor: DEFAULT_EDITOR_SETTINGS }, 0));
     store.update({ displays: { 0: { window: 10, level: 5, preset: 'auto', colormap: 'grey' } } });
     let calls = 0;
     store.subscribe(() => calls++);
@@ -287,7 +288,7 @@ describe('state', () => {
   });
 
   it('a saved view is restored only for the same document and grid', () => {
-    const s = initialState(doc, { convention: 'radiological', layout: '1x3' }, 0);
+    const s = initialState(doc, { convention: 'radiological', layout: '1x3', editor: DEFAULT_EDITOR_SETTINGS }, 0);
     const saved = JSON.parse(JSON.stringify(viewToPersist({ ...s, cursor: [1, 2, 3] })));
     assert.deepEqual(persistedFor(saved, s)?.cursor, [1, 2, 3]);
     assert.equal(persistedFor({ ...saved, uri: 'file:///other.nii' }, s), null);
@@ -297,7 +298,7 @@ describe('state', () => {
   });
 
   it('one labels layer is shown at a time', () => {
-    let s = initialState(doc, { convention: 'radiological', layout: '1x3' }, 0);
+    let s = initialState(doc, { convention: 'radiological', layout: '1x3', editor: DEFAULT_EDITOR_SETTINGS }, 0);
     const labels = (name: string) => ({ kind: 'labels' as const, name, data: new ArrayBuffer(480), colors: [] });
     s = { ...s, ...upsertOverlayLayer(s, labels('a')) };
     s = { ...s, ...upsertOverlayLayer(s, labels('b')) };

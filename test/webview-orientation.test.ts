@@ -4,6 +4,7 @@
 // the status line must give each file's own stored voxel index. Screen positions come from the display rules
 // (radiological: patient right on screen left in axial and coronal; anterior/superior up; sagittal anterior left),
 // and the expected stored index from the fixture manifest, not from the viewer's code.
+import { DEFAULT_EDITOR_SETTINGS } from '../src/core/viewer-protocol/messages';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,7 +105,7 @@ describe('viewer orientation: the same anatomy in every stored orientation', () 
 
   for (const [file, info] of Object.entries(manifest.files)) {
     it(`${file} (${info.axcodes}): letters, marker sides in both conventions, stored voxel index`, async () => {
-      const doc = await documentFromFile(join(markersDir, file), { settings: { convention: 'radiological', layout: '1x3' } });
+      const doc = await documentFromFile(join(markersDir, file), { settings: { convention: 'radiological', layout: '1x3', editor: DEFAULT_EDITOR_SETTINGS } });
       const viewer = await harness.open(doc, { width: 900, height: 420 });
       try {
         await viewer.init();
@@ -119,7 +120,7 @@ describe('viewer orientation: the same anatomy in every stored orientation', () 
         assert.equal(await viewer.page.locator('#swv-status-voxel').getAttribute('data-index'), stored.join(','), `${file}: stored index`);
         assert.equal(Number(await viewer.page.locator('#swv-status-value').getAttribute('data-value')), manifest.markers.right.value);
         // Switch convention through the host's settings message.
-        await viewer.act(() => viewer.deliver({ type: 'settings', settings: { convention: 'neurological', layout: '1x3' } }));
+        await viewer.act(() => viewer.deliver({ type: 'settings', settings: { convention: 'neurological', layout: '1x3', editor: DEFAULT_EDITOR_SETTINGS } }));
         await checkConvention(viewer, 'neurological', file);
         assert.deepEqual(viewer.errors, []);
         assert.deepEqual(await viewer.cspViolations(), []);
@@ -136,7 +137,7 @@ describe('viewer orientation: the same anatomy in every stored orientation', () 
   });
 
   it('at device pixel ratio 2 the markers land in the same places', async () => {
-    const doc = await documentFromFile(join(markersDir, 'markers_pir.nii.gz'), { settings: { convention: 'radiological', layout: '1x3' } });
+    const doc = await documentFromFile(join(markersDir, 'markers_pir.nii.gz'), { settings: { convention: 'radiological', layout: '1x3', editor: DEFAULT_EDITOR_SETTINGS } });
     const viewer = await harness.open(doc, { width: 900, height: 420, deviceScaleFactor: 2 });
     try {
       await viewer.init();
@@ -152,7 +153,7 @@ describe('viewer orientation: the BraTS-like segment fixtures', () => {
   const shots = new Map<string, number[]>();
   for (const file of segmentFiles) {
     it(`${file}: the lesion (base voxel x 41..59, right of the head's centre x 38) shows on the screen's left (radiological)`, async () => {
-      const doc = await documentFromFile(join(segmentDir, file), { settings: { convention: 'radiological', layout: '1x3' } });
+      const doc = await documentFromFile(join(segmentDir, file), { settings: { convention: 'radiological', layout: '1x3', editor: DEFAULT_EDITOR_SETTINGS } });
       const viewer = await harness.open(doc, { width: 900, height: 360 });
       try {
         await viewer.init();

@@ -86,7 +86,7 @@ describe('label overlay', () => {
       const blended = await (await axialSlice(viewer, probe[2]))(probe[0], probe[1]);
       assert.ok(near(blended, [(plain[0] + 255) / 2, plain[1] / 2, plain[2] / 2], 2), `half red over ${plain}: ${blended}`);
       // Hide label 4 only.
-      await viewer.act(() => viewer.page.locator('.swv-label-toggle[data-label="4"]').click());
+      await viewer.act(() => viewer.page.locator('[data-overlay="seg"] .swv-label-toggle[data-label="4"]').click());
       const [i4, j4, k4] = four.index as [number, number, number];
       const hidden = await (await axialSlice(viewer, k4))(i4, j4);
       assert.ok(isGrey(hidden, 0), `label 4 hidden: ${hidden}`);

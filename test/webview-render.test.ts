@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { realFixtures, repoRoot } from './helpers/paths';
 import { ViewerHarness } from './webview-harness';
 import { documentFromFile } from './webview-host';
+import { VIEWER_PROTOCOL_VERSION } from '../src/core/viewer-protocol';
 import { boxPixels } from './webview-screen';
 
 let harness: ViewerHarness;
@@ -23,7 +24,7 @@ describe('viewer renders a real scan', () => {
     const viewer = await harness.open(doc, { width: 1000, height: 760 });
     try {
       const ready = (await viewer.posted()).filter((m) => m.type === 'ready');
-      assert.deepEqual(ready, [{ type: 'ready', version: 1 }]);
+      assert.deepEqual(ready, [{ type: 'ready', version: VIEWER_PROTOCOL_VERSION }]);
       await viewer.init();
       const rendered = (await viewer.posted()).find((m) => m.type === 'rendered');
       assert.ok(rendered && rendered.type === 'rendered' && rendered.msFromInit > 0);

@@ -1,6 +1,7 @@
 // The webview application: the DOM shell, the renderer and the host link live as long as the webview; a session
 // (state + data of one document) is replaced by each init. State changes schedule one frame that redraws the
 // canvas and brings the DOM (letters, toolbar, status line, overlay panel) up to date.
+import { encodeEdit } from '../core/labels/label-edit';
 import {
   VIEWER_PROTOCOL_VERSION, type HostToWebview, type WebviewToHost,
 } from '../core/viewer-protocol/messages';
@@ -11,11 +12,17 @@ import { FrameLoop } from './render/frame-loop';
 import { ViewerRenderer } from './render/viewer-renderer';
 import { ViewerSession, type InitMessage } from './session';
 import { applySettings } from './state/actions';
+import {
+  pickLabel, setBrushRadius, setFill, setIslands, setThreshold, setTool,
+} from './state/editor-actions';
 import { persistedFor, restoredFields, viewToPersist } from './state/persisted-view';
 import type { ViewerState } from './state/viewer-state';
 import { attachKeyboardTools } from './tools/keyboard-tools';
 import { attachPointerTools } from './tools/pointer-tools';
+import { EditorPanel } from './ui/editor-panel';
+import { LabelsPanel } from './ui/labels-panel';
 import { OverlayPanel } from './ui/overlay-panel';
+import { StatsPanel } from './ui/stats-panel';
 import { PaneChrome } from './ui/pane-chrome';
 import { buildShell, type Shell } from './ui/shell';
 import { StatusLine } from './ui/status-line';
@@ -34,6 +41,10 @@ export interface WebviewMemory {
 /** State fields that only the DOM shows: changing them needs no canvas redraw. */
 const DOM_ONLY: ReadonlySet<keyof ViewerState> = new Set(['hover', 'pointerView', 'message', 'pendingChannel']);
 
+function maskInfoOf(mask: { file: string; exists: boolean; refused: string | null }) {
+  return { file: mask.file, exists: mask.exists, refused: mask.refused };
+}
+
 export class ViewerApp {
   private readonly shell: Shell;
   private readonly renderer: ViewerRenderer | null = null;
@@ -42,6 +53,9 @@ export class ViewerApp {
   private readonly chrome: PaneChrome;
   private readonly toolbar: Toolbar;
   private readonly overlayPanel: OverlayPanel;
+  private readonly editorPanel: EditorPanel;
+  private readonly labelsPanel: LabelsPanel;
+  private readonly statsPanel: StatsPanel;
   private readonly status: StatusLine;
   private session: ViewerSession | null = null;
   private detachSession: (() => void) | null = null;
@@ -71,7 +85,27 @@ export class ViewerApp {
     this.overlayPanel = new OverlayPanel(this.shell.side, {
       setOverlay: (name, patch) => this.session?.setOverlay(name, patch),
       toggleLabel: (name, label, shown) => this.session?.toggleLabel(name, label, shown),
+      setMaskLayer: (patch) => this.session?.setMaskLayer(patch),
+      toggleMaskLabel: (label, shown) => this.session?.toggleMaskLabel(label, shown),
     });
+    const edit = (f: (s: ViewerState) => Partial<ViewerState>) => this.session?.store.update(f);
+    this.editorPanel = new EditorPanel({
+      setTool: (tool) => edit((s) => setTool(s, tool)),
+      setBrushRadius: (mm) => edit((s) => setBrushRadius(s, mm)),
+      setBrush3d: (on) => edit((s) => ({ editor: { ...s.editor, brush3d: on } })),
+      setThreshold: (patch) => edit((s) => setThreshold(s, patch)),
+      setFill: (patch) => edit((s) => setFill(s, patch)),
+      setIslands: (patch) => edit((s) => setIslands(s, patch)),
+      interpolate: () => this.guard(() => this.session?.editor.interpolate()),
+      removeIslands: () => this.guard(() => this.session?.editor.removeIslands()),
+      clearLabel: () => this.guard(() => this.session?.editor.clearLabel()),
+    });
+    this.labelsPanel = new LabelsPanel({
+      pickLabel: (label) => edit((s) => pickLabel(s, label)),
+      setLabels: (labels) => this.session?.setLabels(labels),
+    });
+    this.statsPanel = new StatsPanel();
+    this.shell.sideColumn.prepend(this.editorPanel.root, this.labelsPanel.root, this.statsPanel.root);
     this.status = new StatusLine(this.shell.status);
     this.background = readTheme(root);
     try {
@@ -107,6 +141,9 @@ export class ViewerApp {
       case 'init': this.openDocument(message); break;
       case 'settings': this.session?.store.update((s) => applySettings(s, message.settings)); break;
       case 'overlay': this.guard(() => this.session?.addOverlay(message.overlay)); break;
+      case 'maskEdit': this.guard(() => this.session?.editor.applyHostEdit(message.edit)); break;
+      case 'mask': this.guard(() => this.session?.editor.replaceMask(message.mask.data, maskInfoOf(message.mask))); break;
+      case 'maskInfo': this.session?.setMaskInfo(message.mask); break;
       case 'reply': this.requester.receive(message); break;
     }
   }
@@ -119,7 +156,10 @@ export class ViewerApp {
       return;
     }
     this.guard(() => {
-      const session = new ViewerSession(init, this.requester, startedAt);
+      const session = new ViewerSession(init, this.requester, startedAt, {
+        postEdit: (label, edit) => this.post({ type: 'edit', label, edit: encodeEdit(edit) }),
+        postLabels: (labels) => this.post({ type: 'setLabels', labels }),
+      });
       this.session = session;
       this.renderer?.setDocument(session.state().doc.shape, session.state().doc.spacing);
       const saved = persistedFor(this.memory.getState(), session.state());
@@ -137,8 +177,9 @@ export class ViewerApp {
         store: session.store,
         paneAt: (target) => this.chrome.viewAt(target),
         stats: () => session.channels.get(session.state().channel)?.stats,
+        editor: session.editor,
       });
-      const detachKeys = attachKeyboardTools(window, session.store);
+      const detachKeys = attachKeyboardTools(window, session.store, { interpolate: () => this.guard(() => session.editor.interpolate()) });
       this.detachSession = () => { unsubscribe(); detachPointer(); detachKeys(); };
       this.shell.message.hidden = true;
       document.title = init.document.name;
@@ -186,6 +227,9 @@ export class ViewerApp {
       this.chrome.update(state, panes);
       this.toolbar.update(state);
       this.overlayPanel.update(state, session.sources);
+      this.editorPanel.update(state);
+      this.labelsPanel.update(state);
+      this.statsPanel.update(state);
       this.status.update(state, session.sources);
       this.frameCount++;
       document.body.dataset.frames = String(this.frameCount);

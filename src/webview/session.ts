@@ -1,17 +1,25 @@
 // One document's viewer: its state store, its channel and overlay data, and the commands the UI and host
 // messages run on them. A new init replaces the whole session.
-import type { ChannelVoxels, HostToWebview, Overlay } from '../core/viewer-protocol/messages';
+import { computeLabelStats } from '../core/labels/label-stats';
+import type { LabelEdit } from '../core/labels/label-edit';
+import type { ChannelVoxels, HostToWebview, LabelColor, MaskInfo, Overlay } from '../core/viewer-protocol/messages';
 import type { HostRequests } from './host-requests';
 import type { Requester } from '../core/viewer-protocol/rpc';
 import type { PaneView } from './geometry/views';
 import { ChannelStore } from './model/channel-store';
+import { MaskStore } from './model/mask-store';
 import { OverlayStore } from './model/overlay-store';
+import { ScaledImages } from './model/scaled-images';
+import { setEditorLabels } from './state/editor-actions';
+import { MaskEditor, type EditLabel } from './tools/mask-editor';
 import type { RenderSources } from './render/frame-inputs';
 import {
   applyPreset, ensureDisplay, setColormap, setWindowLevel, toggleLabel, updateOverlayLayer, upsertOverlayLayer,
 } from './state/actions';
 import { Store } from './state/store';
-import { initialState, type DocumentInfo, type OverlayLayerState, type ViewerState, type WindowPreset } from './state/viewer-state';
+import {
+  initialState, type DocumentInfo, type LabelsLayerState, type OverlayLayerState, type ViewerState, type WindowPreset,
+} from './state/viewer-state';
 import type { ColormapName } from './render/colormaps';
 
 export type InitMessage = Extract<HostToWebview, { type: 'init' }>;
@@ -28,27 +36,70 @@ export function documentOf(init: InitMessage): DocumentInfo {
   };
 }
 
+/** What the session tells the host: edits and label-list changes. */
+export interface SessionLink {
+  postEdit(label: EditLabel, edit: LabelEdit): void;
+  postLabels(labels: readonly LabelColor[]): void;
+}
+
 export class ViewerSession {
   readonly store: Store<ViewerState>;
   readonly channels: ChannelStore;
   readonly overlays: OverlayStore;
   readonly sources: RenderSources;
+  readonly mask: MaskStore;
+  readonly editor: MaskEditor;
+  private readonly scaled = new ScaledImages();
   /** performance.now() when the init arrived; the 'rendered' message reports the time since. */
   readonly startedAt: number;
   renderedReported = false;
 
-  constructor(init: InitMessage, requester: Requester<HostRequests>, startedAt: number) {
+  constructor(init: InitMessage, requester: Requester<HostRequests>, startedAt: number, private readonly link: SessionLink) {
     this.startedAt = startedAt;
     const doc = documentOf(init);
     const voxels = doc.shape[0] * doc.shape[1] * doc.shape[2];
     this.channels = new ChannelStore(voxels, (index) => requester.request('channel', { index }, 300_000) as Promise<ChannelVoxels>);
     this.overlays = new OverlayStore(voxels);
-    this.sources = { channel: (i) => this.channels.get(i), overlay: (n) => this.overlays.get(n) };
+    this.mask = new MaskStore(doc.shape, init.mask.data);
+    this.sources = { channel: (i) => this.channels.get(i), overlay: (n) => this.overlays.get(n), mask: () => this.mask };
     const first = this.channels.add(init.initial);
-    let state = initialState(doc, init.settings, first.index);
+    const { data: _voxels, ...info } = init.mask;
+    let state = initialState(doc, init.settings, first.index, {
+      info, stats: computeLabelStats(this.mask.data, doc.spacing), intensity: first.stats,
+    });
     state = { ...state, ...ensureDisplay(state, first.index, first.stats) };
     this.store = new Store(state);
     for (const overlay of init.overlays) this.addOverlay(overlay);
+    this.editor = new MaskEditor({
+      store: this.store,
+      mask: this.mask,
+      image: () => {
+        const c = this.channels.get(this.state().channel);
+        return c ? this.scaled.of(c) : null;
+      },
+      post: (label, edit) => link.postEdit(label, edit),
+    });
+  }
+
+  setMaskInfo(info: MaskInfo): void {
+    this.store.update((s) => ({ maskInfo: info, maskLayer: { ...s.maskLayer, name: info.file } }));
+  }
+
+  setMaskLayer(patch: Partial<LabelsLayerState>): void {
+    this.store.update((s) => ({ maskLayer: { ...s.maskLayer, ...patch, kind: 'labels' } }));
+  }
+
+  toggleMaskLabel(label: number, shown: boolean): void {
+    const hidden = new Set(this.state().maskLayer.hidden);
+    if (shown) hidden.delete(label);
+    else hidden.add(label);
+    this.setMaskLayer({ hidden: [...hidden].sort((a, b) => a - b) });
+  }
+
+  /** The picker's list changed: shown at once, and the host stores it in the settings (which come back). */
+  setLabels(labels: readonly LabelColor[]): void {
+    this.store.update((s) => setEditorLabels(s, labels));
+    this.link.postLabels(labels);
   }
 
   state(): ViewerState {
@@ -106,6 +157,8 @@ export class ViewerSession {
   }
 
   dispose(): void {
+    this.editor.endStroke(); // a stroke cut short by a new init still reaches the host
+    this.scaled.clear();
     this.store.dispose();
     this.channels.dispose();
     this.overlays.dispose();

@@ -2,6 +2,7 @@
 // textures up to date and returns the shader's inputs. Reads the state; never changes it.
 import type { SliceView } from '../geometry/views';
 import type { LoadedChannel } from '../model/channel-store';
+import type { MaskStore } from '../model/mask-store';
 import type { OverlayData } from '../model/overlay-store';
 import { sliceIndexOf, windowRange } from '../state/derived';
 import type { ViewerState } from '../state/viewer-state';
@@ -13,6 +14,13 @@ import type { ViewSlices } from './slice-textures';
 export interface RenderSources {
   channel(index: number): LoadedChannel | undefined;
   overlay(name: string): OverlayData | undefined;
+  /** The document's editable mask. */
+  mask(): MaskStore | undefined;
+}
+
+/** The colours' identity for palette caches: the editor's labels change with the settings. */
+export function colorsKey(colors: readonly { label: number; rgb: readonly number[] }[]): string {
+  return colors.map((c) => `${c.label}=${c.rgb.join('.')}`).join(',');
 }
 
 export function sliceLayersFor(
@@ -38,7 +46,7 @@ export function sliceLayersFor(
       const hidden = new Set(layer.hidden);
       labels = {
         texture: slices.labels(`overlay ${data.id}`, data.data, index),
-        palette: lookups.palette(`${data.id}:${layer.hidden.join(',')}`, () => labelPaletteTexels(data.colors, hidden)),
+        palette: lookups.palette(`${data.id}:${layer.hidden.join(',')}`, () => labelPaletteTexels(data.colors, hidden), 'overlay'),
         opacity: layer.opacity,
         outline: layer.outline,
       };
@@ -51,7 +59,22 @@ export function sliceLayersFor(
       };
     }
   }
+  let mask: SliceLayers['mask'] = null;
+  const maskStore = sources.mask();
+  const ml = state.maskLayer;
+  if (maskStore && ml.visible) {
+    const axis = slices.axes.normal;
+    const hidden = new Set(ml.hidden);
+    const colors = state.editor.labels;
+    mask = {
+      texture: slices.mask(`mask ${maskStore.id}#${maskStore.sliceRevision(axis, index)}`, maskStore.data, index),
+      palette: lookups.palette(`${colorsKey(colors)}:${ml.hidden.join(',')}`, () => labelPaletteTexels(colors, hidden), 'mask'),
+      opacity: ml.opacity,
+      outline: ml.outline,
+    };
+  }
   return {
+    mask,
     width: slices.width,
     height: slices.height,
     image,

@@ -13,7 +13,8 @@ function rgbaTexture(texels: Uint8Array, width: number): DataTexture {
 
 export class LookupTextures {
   private readonly colormaps = new Map<ColormapName, DataTexture>();
-  private readonly palettes = new Map<string, DataTexture>();
+  /** One palette per slot (the overlay's, the mask's): a slot's older palette is dropped when its key changes. */
+  private readonly palettes = new Map<string, { key: string; texture: DataTexture }>();
   readonly emptyFloat: DataTexture;
   readonly emptyByte: DataTexture;
 
@@ -34,20 +35,18 @@ export class LookupTextures {
     return t;
   }
 
-  /** A palette texture for `key`, built by `make` the first time; older palettes are dropped. */
-  palette(key: string, make: () => Uint8Array): DataTexture {
-    let t = this.palettes.get(key);
-    if (!t) {
-      for (const old of this.palettes.values()) old.dispose();
-      this.palettes.clear();
-      t = rgbaTexture(make(), 256);
-      this.palettes.set(key, t);
-    }
-    return t;
+  /** The palette texture of `slot` for `key`, built by `make` when the key changes. */
+  palette(key: string, make: () => Uint8Array, slot = 'overlay'): DataTexture {
+    const have = this.palettes.get(slot);
+    if (have?.key === key) return have.texture;
+    have?.texture.dispose();
+    const texture = rgbaTexture(make(), 256);
+    this.palettes.set(slot, { key, texture });
+    return texture;
   }
 
   dispose(): void {
-    for (const t of [...this.colormaps.values(), ...this.palettes.values(), this.emptyFloat, this.emptyByte]) t.dispose();
+    for (const t of [...this.colormaps.values(), ...[...this.palettes.values()].map((p) => p.texture), this.emptyFloat, this.emptyByte]) t.dispose();
     this.colormaps.clear();
     this.palettes.clear();
   }

@@ -6,7 +6,7 @@ import type { PaneView } from '../geometry/views';
 import { axesOf } from '../state/derived';
 import type { ViewerState } from '../state/viewer-state';
 import type { GlRect } from './device-rects';
-import type { RenderSources } from './frame-inputs';
+import { colorsKey, type RenderSources } from './frame-inputs';
 
 /** The layers every view shares: channel, window, colour map and the visible overlays with their settings. */
 export function layersKey(state: ViewerState, sources: RenderSources): string {
@@ -16,11 +16,24 @@ export function layersKey(state: ViewerState, sources: RenderSources): string {
     const settings = l.kind === 'labels' ? `${l.outline}:${l.hidden.join('.')}` : `${l.threshold}`;
     return `${l.kind}:${id}:${l.opacity}:${settings}`;
   });
-  return `${state.channel}|${d?.window}|${d?.level}|${d?.colormap}|${overlays.join(';')}`;
+  const m = state.maskLayer;
+  const mask = m.visible ? `mask:${sources.mask()?.id ?? 0}:${m.opacity}:${m.outline}:${m.hidden.join('.')}:${colorsKey(state.editor.labels)}` : 'no mask';
+  return `${state.channel}|${d?.window}|${d?.level}|${d?.colormap}|${overlays.join(';')}|${mask}`;
 }
 
-export function paneKey(state: ViewerState, view: PaneView, rect: GlRect, layers: string): string {
-  const where = `${rect.x},${rect.y},${rect.w},${rect.h}`;
+/** The revisions of the mask slices a pane shows: an edit redraws only the panes whose slices it touched. */
+function maskSlicesKey(state: ViewerState, view: PaneView, sources: RenderSources): string {
+  const mask = sources.mask();
+  if (!mask || !state.maskLayer.visible) return '';
+  const views = view === '3d' ? (['axial', 'coronal', 'sagittal'] as const) : [view];
+  return views.map((v) => {
+    const axis = axesOf(state, v).normal;
+    return mask.sliceRevision(axis, state.cursor[axis]);
+  }).join(',');
+}
+
+export function paneKey(state: ViewerState, view: PaneView, rect: GlRect, layers: string, sources: RenderSources): string {
+  const where = `${rect.x},${rect.y},${rect.w},${rect.h}|${maskSlicesKey(state, view, sources)}`;
   if (view === '3d') {
     const o = state.orbit;
     return `3d|${where}|${state.cursor.join(',')}|${o.azimuth},${o.elevation},${o.zoom}|${layers}`;

@@ -9,7 +9,8 @@ void main() {
 }
 `;
 
-// Layers are compiled in or out with defines (SCREEN_MAPPED, HAS_IMAGE, LABELS, OUTLINE, PROBABILITY)
+// Layers are compiled in or out with defines (SCREEN_MAPPED, HAS_IMAGE, LABELS, OUTLINE, PROBABILITY,
+// MASK, MASK_OUTLINE)
 // rather than tested per pixel: a software rasterizer (SwiftShader) pays for every branch on every pixel.
 export const SLICE_FRAGMENT = /* glsl */ `
 precision highp float;
@@ -25,6 +26,9 @@ uniform vec2 uWindow;
 uniform sampler2D uLabels;
 uniform sampler2D uPalette;
 uniform float uLabelOpacity;
+uniform sampler2D uMask;
+uniform sampler2D uMaskPalette;
+uniform float uMaskOpacity;
 uniform sampler2D uProb;
 uniform sampler2D uHeat;
 uniform float uProbOpacity;
@@ -37,6 +41,11 @@ out vec4 fragColor;
 #ifdef LABELS
 int labelAt(ivec2 p) {
   return int(texelFetch(uLabels, p, 0).r * 255.0 + 0.5);
+}
+#endif
+#ifdef MASK
+int maskAt(ivec2 p) {
+  return int(texelFetch(uMask, p, 0).r * 255.0 + 0.5);
 }
 #endif
 
@@ -72,6 +81,21 @@ void main() {
       if (pc.a > 0.0 && edge) color = mix(color, pc.rgb, uLabelOpacity);
 #else
       if (pc.a > 0.0) color = mix(color, pc.rgb, uLabelOpacity);
+#endif
+    }
+#endif
+#ifdef MASK
+    // The edited mask, above the other overlays.
+    int m = maskAt(p);
+    if (m > 0) {
+      vec4 mc = texelFetch(uMaskPalette, ivec2(m, 0), 0);
+#ifdef MASK_OUTLINE
+      bool medge = p.x == 0 || p.y == 0 || p.x == uSize.x - 1 || p.y == uSize.y - 1
+        || maskAt(p + ivec2(1, 0)) != m || maskAt(p - ivec2(1, 0)) != m
+        || maskAt(p + ivec2(0, 1)) != m || maskAt(p - ivec2(0, 1)) != m;
+      if (mc.a > 0.0 && medge) color = mix(color, mc.rgb, uMaskOpacity);
+#else
+      if (mc.a > 0.0) color = mix(color, mc.rgb, uMaskOpacity);
 #endif
     }
 #endif

@@ -2,6 +2,8 @@
 import { DoubleSide, GLSL3, ShaderMaterial, Vector2, Vector3, type Texture } from 'three';
 import { SLICE_FRAGMENT, SLICE_VERTEX } from './shaders';
 
+export interface LabelLayer { readonly texture: Texture; readonly palette: Texture; readonly opacity: number; readonly outline: boolean }
+
 export interface SliceLayers {
   readonly width: number;
   readonly height: number;
@@ -10,7 +12,9 @@ export interface SliceLayers {
   /** Scaled values mapped to the colour map's ends. */
   readonly windowLow: number;
   readonly windowHigh: number;
-  readonly labels: { readonly texture: Texture; readonly palette: Texture; readonly opacity: number; readonly outline: boolean } | null;
+  readonly labels: LabelLayer | null;
+  /** The edited mask, drawn above the other overlays. */
+  readonly mask: LabelLayer | null;
   readonly probability: { readonly texture: Texture; readonly heat: Texture; readonly opacity: number; readonly threshold: number } | null;
   readonly background: readonly [number, number, number];
 }
@@ -34,6 +38,9 @@ export function createSliceMaterial(mode: 0 | 1, empty: { float: Texture; byte: 
       uLabels: { value: empty.byte },
       uPalette: { value: empty.byte },
       uLabelOpacity: { value: 0.5 },
+      uMask: { value: empty.byte },
+      uMaskPalette: { value: empty.byte },
+      uMaskOpacity: { value: 0.5 },
       uProb: { value: empty.float },
       uHeat: { value: empty.byte },
       uProbOpacity: { value: 0.5 },
@@ -60,6 +67,8 @@ export function applyLayers(material: ShaderMaterial, layers: SliceLayers, empty
     LABELS: layers.labels !== null,
     OUTLINE: layers.labels?.outline ?? false,
     PROBABILITY: layers.probability !== null,
+    MASK: layers.mask !== null,
+    MASK_OUTLINE: layers.mask?.outline ?? false,
   });
   const u = material.uniforms;
   (u.uSize!.value as Vector2).set(layers.width, layers.height);
@@ -69,6 +78,9 @@ export function applyLayers(material: ShaderMaterial, layers: SliceLayers, empty
   u.uLabels!.value = layers.labels?.texture ?? empty.byte;
   u.uPalette!.value = layers.labels?.palette ?? empty.byte;
   u.uLabelOpacity!.value = layers.labels?.opacity ?? 0;
+  u.uMask!.value = layers.mask?.texture ?? empty.byte;
+  u.uMaskPalette!.value = layers.mask?.palette ?? empty.byte;
+  u.uMaskOpacity!.value = layers.mask?.opacity ?? 0;
   u.uProb!.value = layers.probability?.texture ?? empty.float;
   u.uHeat!.value = layers.probability?.heat ?? empty.byte;
   u.uProbOpacity!.value = layers.probability?.opacity ?? 0;

@@ -42,6 +42,7 @@ export class ViewSlices {
   readonly height: number;
   readonly image: SliceLayer<Float32Array>;
   private labelLayer: SliceLayer<Uint8Array> | null = null;
+  private maskLayer: SliceLayer<Uint8Array> | null = null;
   private probLayer: SliceLayer<Float32Array> | null = null;
 
   constructor(readonly axes: ViewAxes, private readonly shape: readonly number[]) {
@@ -60,6 +61,13 @@ export class ViewSlices {
     return this.labelLayer.texture;
   }
 
+  /** The edited mask's slice; `sourceKey` carries the slice's revision, so an edit elsewhere costs nothing here. */
+  mask(sourceKey: string, data: Uint8Array, index: number): DataTexture {
+    this.maskLayer ??= new SliceLayer(new Uint8Array(this.width * this.height), this.width, this.height);
+    this.maskLayer.update(`${sourceKey}@${index}`, data, this.shape, this.axes, index, null);
+    return this.maskLayer.texture;
+  }
+
   probability(sourceKey: string, data: Float32Array, index: number): DataTexture {
     this.probLayer ??= new SliceLayer(new Float32Array(this.width * this.height), this.width, this.height);
     this.probLayer.update(`${sourceKey}@${index}`, data, this.shape, this.axes, index, null);
@@ -69,6 +77,7 @@ export class ViewSlices {
   dispose(): void {
     this.image.dispose();
     this.labelLayer?.dispose();
+    this.maskLayer?.dispose();
     this.probLayer?.dispose();
   }
 }

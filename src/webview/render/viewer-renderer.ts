@@ -104,7 +104,7 @@ export class ViewerRenderer {
     this.gl.setClearColor(rgbHex(frame.background), 1);
     panes.forEach((pane, i) => {
       const r = rects[i]!;
-      const key = paneKey(state, pane.view, r, shared);
+      const key = paneKey(state, pane.view, r, shared, frame.sources);
       if (this.drawn.get(pane.view) === key) return;
       this.drawn.set(pane.view, key);
       this.gl.setViewport(r.x, r.y, r.w, r.h);

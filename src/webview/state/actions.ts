@@ -3,6 +3,7 @@ import type { Overlay, ViewerSettings } from '../../core/viewer-protocol/message
 import { DEFAULT_CAMERA, type ViewCamera } from '../geometry/view-transform';
 import { viewAxes, type PaneView, type SliceView } from '../geometry/views';
 import { clampVoxel, type Voxel } from '../geometry/voxel-coords';
+import { applyEditorSettings } from './editor-actions';
 import type { IntensityStats } from '../model/intensity-stats';
 import type { ColormapName } from '../render/colormaps';
 import {
@@ -47,7 +48,7 @@ export function zoomOrbit(s: ViewerState, factor: number): Change {
 }
 
 export function applySettings(s: ViewerState, settings: ViewerSettings): Change {
-  return { convention: settings.convention, layout: settings.layout };
+  return { convention: settings.convention, layout: settings.layout, ...applyEditorSettings(s, settings.editor) };
 }
 
 /** The window a preset gives for a channel's statistics. */

@@ -2,7 +2,11 @@
 // change this state through the pure functions in actions.ts, and the renderer only reads it.
 import type { Mat4 } from '../../core/nifti/types';
 import type { Reorientation } from '../../core/nifti/reorient';
-import type { ChannelInfo, Convention, Layout, ViewerSettings } from '../../core/viewer-protocol/messages';
+import type { LabelStats } from '../../core/labels/label-stats';
+import {
+  DEFAULT_EDITOR_SETTINGS,
+  type ChannelInfo, type Convention, type EditorAction, type LabelColor, type Layout, type MaskInfo, type ViewerSettings,
+} from '../../core/viewer-protocol/messages';
 import { DEFAULT_CAMERA, type ViewCamera } from '../geometry/view-transform';
 import type { PaneView, SliceView } from '../geometry/views';
 import type { Voxel } from '../geometry/voxel-coords';
@@ -80,9 +84,69 @@ export interface ViewerState {
   /** The view keys act on when the pointer is over none. */
   readonly focused: SliceView;
   readonly message: string | null;
+  readonly editor: EditorState;
+  /** The mask's layer settings (drawn above the other overlays) and where it saves. */
+  readonly maskLayer: LabelsLayerState;
+  readonly maskInfo: MaskInfo;
+  /** Bumped by every change of the mask's voxels, so the frame redraws; which slices changed is in the MaskStore. */
+  readonly maskRevision: number;
+  readonly maskStats: LabelStats;
 }
 
-export function initialState(doc: DocumentInfo, settings: ViewerSettings, channel: number): ViewerState {
+export type EditorTool = 'navigate' | 'brush' | 'eraser' | 'fill';
+
+/** Fill spreads through seed ± tolerance, an explicit [lo, hi], or the seed's label. */
+export type FillMode = 'tolerance' | 'range' | 'label';
+
+export interface EditorState {
+  readonly tool: EditorTool;
+  /** The label brush and fill write; the eraser writes 0. */
+  readonly activeLabel: number;
+  readonly labels: readonly LabelColor[];
+  readonly shortcuts: Readonly<Record<EditorAction, string>>;
+  readonly brushRadiusMm: number;
+  /** Sphere instead of a disk in the view's plane. */
+  readonly brush3d: boolean;
+  /** Threshold-constrained painting, in scaled values of the channel on screen. */
+  readonly threshold: { readonly enabled: boolean; readonly lo: number; readonly hi: number };
+  readonly fill: { readonly mode: FillMode; readonly is3d: boolean; readonly tolerance: number; readonly lo: number; readonly hi: number };
+  readonly islandsMin: number;
+  readonly islandsAllLabels: boolean;
+  /** What the last editor command has to say (nothing to interpolate, an island count...). */
+  readonly note: string | null;
+}
+
+export function initialEditor(settings: ViewerSettings, intensity: { low: number; high: number }, minSpacing: number): EditorState {
+  const span = Math.max(intensity.high - intensity.low, 1e-6);
+  const editor = settings.editor ?? DEFAULT_EDITOR_SETTINGS; // an older host's settings have no editor part
+  return {
+    tool: 'navigate',
+    activeLabel: editor.labels[0]?.label ?? 1,
+    labels: editor.labels,
+    shortcuts: { ...DEFAULT_EDITOR_SETTINGS.shortcuts, ...editor.shortcuts },
+    brushRadiusMm: Math.max(3, minSpacing),
+    brush3d: false,
+    threshold: { enabled: false, lo: intensity.low, hi: intensity.high },
+    fill: { mode: 'tolerance', is3d: false, tolerance: Number((span * 0.1).toPrecision(3)), lo: intensity.low, hi: intensity.high },
+    islandsMin: 10,
+    islandsAllLabels: false,
+    note: null,
+  };
+}
+
+export interface InitialMask {
+  readonly info: MaskInfo;
+  readonly stats: LabelStats;
+  readonly intensity: { low: number; high: number };
+}
+
+const NO_MASK: InitialMask = {
+  info: { file: 'mask', exists: false, refused: null },
+  stats: { counts: new Float64Array(256), voxelMl: 0 },
+  intensity: { low: 0, high: 1 },
+};
+
+export function initialState(doc: DocumentInfo, settings: ViewerSettings, channel: number, mask: InitialMask = NO_MASK): ViewerState {
   const center = doc.shape.map((n) => Math.floor((n - 1) / 2)) as unknown as Voxel;
   return {
     doc,
@@ -100,5 +164,10 @@ export function initialState(doc: DocumentInfo, settings: ViewerSettings, channe
     pointerView: null,
     focused: 'axial',
     message: null,
+    editor: initialEditor(settings, mask.intensity, Math.min(...doc.spacing)),
+    maskLayer: { kind: 'labels', name: mask.info.file, visible: true, opacity: 0.5, outline: false, hidden: [] },
+    maskInfo: mask.info,
+    maskRevision: 0,
+    maskStats: mask.stats,
   };
 }

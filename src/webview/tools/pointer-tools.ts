@@ -1,5 +1,6 @@
-// Mouse interaction on the panes → state changes. Left: crosshair; Shift+left or middle: pan; right: window/level;
-// wheel: slice; Ctrl+wheel: zoom around the pointer; double click: reset; in 3D, left drag orbits and wheel zooms.
+// Mouse interaction on the panes → state changes. Left: crosshair (navigate tool), paint (brush, eraser) or fill;
+// Shift+left (navigate only) or middle: pan; right: window/level; wheel: slice; Shift+wheel with a brush or eraser:
+// brush size; Ctrl+wheel: zoom around the pointer; double click: reset; in 3D, left drag orbits and wheel zooms.
 import { panBy, screenToSlice, voxelOf, zoomAround } from '../geometry/view-transform';
 import type { PaneView, SliceView } from '../geometry/views';
 import { insideVolume } from '../geometry/voxel-coords';
@@ -7,6 +8,8 @@ import type { IntensityStats } from '../model/intensity-stats';
 import {
   moveSlice, orbitBy, resetView, setCamera, setCursor, setWindowLevel, zoomOrbit,
 } from '../state/actions';
+import { stepBrushRadius } from '../state/editor-actions';
+import type { MaskEditor } from './mask-editor';
 import { axesOf, viewTransformOf } from '../state/derived';
 import type { Store } from '../state/store';
 import type { ViewerState } from '../state/viewer-state';
@@ -17,10 +20,14 @@ export interface PointerContext {
   paneAt(target: EventTarget | null): { view: PaneView; element: HTMLElement } | null;
   /** Statistics of the channel on screen, to scale window/level drags. */
   stats(): IntensityStats | undefined;
+  readonly editor: MaskEditor;
 }
+
+const paints = (s: ViewerState): boolean => s.editor.tool === 'brush' || s.editor.tool === 'eraser';
 
 type Drag =
   | { kind: 'cursor'; view: SliceView; element: HTMLElement }
+  | { kind: 'paint'; view: SliceView; element: HTMLElement }
   | { kind: 'pan' | 'window' | 'orbit'; view: PaneView; element: HTMLElement; x: number; y: number };
 
 function local(e: MouseEvent, element: HTMLElement): [number, number] {
@@ -62,9 +69,19 @@ export function attachPointerTools(container: HTMLElement, ctx: PointerContext):
     }
     const view = hit.view;
     store.update({ focused: view });
+    const tool = store.get().editor.tool;
     if (e.button === 2) drag = { kind: 'window', view, element: hit.element, x, y };
-    else if (e.button === 1 || (e.button === 0 && e.shiftKey)) drag = { kind: 'pan', view, element: hit.element, x, y };
-    else if (e.button === 0) {
+    else if (e.button === 1 || (e.button === 0 && e.shiftKey && tool === 'navigate')) drag = { kind: 'pan', view, element: hit.element, x, y };
+    else if (e.button === 0 && tool !== 'navigate') {
+      const { voxel } = pointed(store.get(), view, hit.element, e);
+      if (!insideVolume(voxel, store.get().doc.shape)) return;
+      const v = voxel as unknown as ViewerState['cursor'];
+      if (tool === 'fill') ctx.editor.fillAt(view, v);
+      else {
+        drag = { kind: 'paint', view, element: hit.element };
+        ctx.editor.beginStroke(view, v);
+      }
+    } else if (e.button === 0) {
       drag = { kind: 'cursor', view, element: hit.element };
       store.update((s) => setCursor(s, pointed(s, view, hit.element, e).voxel));
     }
@@ -76,6 +93,11 @@ export function attachPointerTools(container: HTMLElement, ctx: PointerContext):
       return;
     }
     const s = store.get();
+    if (drag.kind === 'paint') {
+      ctx.editor.moveStroke(pointed(s, drag.view, drag.element, e).voxel as unknown as ViewerState['cursor']);
+      hover(e);
+      return;
+    }
     if (drag.kind === 'cursor') {
       const { view, element } = drag;
       store.update(setCursor(s, pointed(s, view, element, e).voxel));
@@ -116,6 +138,8 @@ export function attachPointerTools(container: HTMLElement, ctx: PointerContext):
 
   const onUp = (e: PointerEvent) => {
     if (drag?.element.hasPointerCapture(e.pointerId)) drag.element.releasePointerCapture(e.pointerId);
+    // Pointer up (or a cancelled pointer) ends the stroke: its edit goes to the host either way, so nothing is lost.
+    if (drag?.kind === 'paint') ctx.editor.endStroke();
     drag = null;
   };
 
@@ -125,9 +149,16 @@ export function attachPointerTools(container: HTMLElement, ctx: PointerContext):
 
   const onWheel = (e: WheelEvent) => {
     const hit = ctx.paneAt(e.target);
-    if (!hit || e.deltaY === 0) return;
-    e.preventDefault();
     const s = store.get();
+    // Chromium turns Shift+wheel into horizontal scrolling, so the size step reads whichever delta is set.
+    const delta = e.deltaY || (e.shiftKey ? e.deltaX : 0);
+    if (!hit || delta === 0) return;
+    e.preventDefault();
+    if (e.shiftKey && paints(s) && hit.view !== '3d') {
+      store.update(stepBrushRadius(s, delta < 0 ? 1 : -1));
+      return;
+    }
+    if (e.deltaY === 0) return;
     const up = e.deltaY < 0;
     if (hit.view === '3d') {
       store.update(zoomOrbit(s, up ? 1.1 : 1 / 1.1));

@@ -1,15 +1,33 @@
-// The overlay side panel: per overlay, visibility and opacity; for labels, outline mode and per-label visibility
-// with the colour swatches; for probability maps, the threshold.
+// The overlay side panel: the edited mask's layer first, then per overlay, visibility and opacity; for labels,
+// outline mode and per-label visibility with the colour swatches; for probability maps, the threshold.
 import type { OverlayData } from '../model/overlay-store';
 import type { RenderSources } from '../render/frame-inputs';
 import { colorOfLabel, nameOfLabel } from '../render/label-palette';
-import type { OverlayLayerState, ViewerState } from '../state/viewer-state';
+import type { LabelColor } from '../../core/viewer-protocol/messages';
+import type { LabelsLayerState, OverlayLayerState, ViewerState } from '../state/viewer-state';
 import { el, setText } from './dom';
 import type { VscodeCheckbox } from './elements';
 
 export interface OverlayActions {
   setOverlay(name: string, patch: Partial<OverlayLayerState>): void;
   toggleLabel(name: string, label: number, shown: boolean): void;
+  setMaskLayer(patch: Partial<LabelsLayerState>): void;
+  toggleMaskLabel(label: number, shown: boolean): void;
+}
+
+interface LayerHandlers {
+  set(patch: Partial<OverlayLayerState>): void;
+  toggle(label: number, shown: boolean): void;
+}
+
+/** The controls map's key of the mask section (overlay names are file names, never this). */
+const MASK_KEY = '\u0000mask';
+
+/** The mask's label rows: the picker's labels and any other label present in it. */
+function maskLabels(state: ViewerState): number[] {
+  const present = [];
+  for (let l = 1; l < 256; l++) if (state.maskStats.counts[l]! > 0) present.push(l);
+  return [...new Set([...state.editor.labels.map((c) => c.label), ...present])].sort((a, b) => a - b);
 }
 
 interface Controls {
@@ -34,16 +52,19 @@ export class OverlayPanel {
   private readonly controls = new Map<string, Controls>();
 
   constructor(private readonly container: HTMLElement, private readonly actions: OverlayActions) {
-    container.hidden = true;
   }
 
   update(state: ViewerState, sources: RenderSources): void {
     const items = state.overlays.map((layer) => ({ layer, data: sources.overlay(layer.name) }));
-    const signature = items.map(({ layer, data }) => `${layer.kind}:${layer.name}:${data?.id ?? 0}`).join('|');
-    if (signature !== this.signature) this.rebuild(items);
+    const labels = maskLabels(state);
+    const colors = state.editor.labels;
+    const signature = `${state.maskLayer.name}:${labels.join(',')}:${colors.map((c) => `${c.label}=${c.name}=${c.rgb.join('.')}`).join(',')}|`
+      + items.map(({ layer, data }) => `${layer.kind}:${layer.name}:${data?.id ?? 0}`).join('|');
+    if (signature !== this.signature) this.rebuild(state.maskLayer, { labels, colors }, items);
     this.signature = signature;
-    for (const { layer } of items) {
-      const c = this.controls.get(layer.name);
+    const all = [{ key: MASK_KEY, layer: state.maskLayer as OverlayLayerState }, ...items.map(({ layer }) => ({ key: layer.name, layer }))];
+    for (const { key, layer } of all) {
+      const c = this.controls.get(key);
       if (!c) continue;
       if (c.visible.checked !== layer.visible) c.visible.checked = layer.visible;
       setRange(c.opacity, c.opacityText, layer.opacity);
@@ -59,27 +80,38 @@ export class OverlayPanel {
     }
   }
 
-  private rebuild(items: readonly { layer: OverlayLayerState; data: OverlayData | undefined }[]): void {
+  private rebuild(
+    mask: LabelsLayerState, maskData: { labels: readonly number[]; colors: readonly LabelColor[] },
+    items: readonly { layer: OverlayLayerState; data: OverlayData | undefined }[],
+  ): void {
     this.controls.clear();
-    const sections = items.map(({ layer, data }, n) => this.section(layer, data, n));
-    this.container.replaceChildren(el('div', { className: 'swv-side-title', text: 'Overlays' }), ...sections);
-    this.container.hidden = items.length === 0;
+    const { actions } = this;
+    const maskSection = this.section(mask, maskData, 'swv-mask', MASK_KEY, {
+      set: (patch) => actions.setMaskLayer(patch as Partial<LabelsLayerState>), toggle: (l, shown) => actions.toggleMaskLabel(l, shown),
+    });
+    maskSection.classList.add('swv-mask-layer');
+    const sections = items.map(({ layer, data }, n) => this.section(layer, data?.kind === 'labels' ? data : null, `swv-overlay-${n}`, layer.name, {
+      set: (patch) => actions.setOverlay(layer.name, patch), toggle: (l, shown) => actions.toggleLabel(layer.name, l, shown),
+    }));
+    this.container.replaceChildren(el('div', { className: 'swv-side-title', text: 'Layers' }), maskSection, ...sections);
   }
 
-  private section(layer: OverlayLayerState, data: OverlayData | undefined, n: number): HTMLElement {
-    const { actions } = this;
+  private section(
+    layer: OverlayLayerState, data: { labels: readonly number[]; colors: readonly LabelColor[] } | null, prefix: string, key: string,
+    on: LayerHandlers,
+  ): HTMLElement {
     const name = layer.name;
-    const visible = el('vscode-checkbox', { id: `swv-overlay-${n}-visible`, attrs: { label: name } }) as VscodeCheckbox;
-    visible.addEventListener('change', () => actions.setOverlay(name, { visible: visible.checked }));
-    const [opacity, opacityText, opacityRow] = range(`swv-overlay-${n}-opacity`, 'Opacity', (v) => actions.setOverlay(name, { opacity: v }));
+    const visible = el('vscode-checkbox', { id: `${prefix}-visible`, attrs: { label: name } }) as VscodeCheckbox;
+    visible.addEventListener('change', () => on.set({ visible: visible.checked }));
+    const [opacity, opacityText, opacityRow] = range(`${prefix}-opacity`, 'Opacity', (v) => on.set({ opacity: v }));
     const controls: { -readonly [K in keyof Controls]: Controls[K] } = { visible, opacity, opacityText, labels: new Map() };
     const children: HTMLElement[] = [visible, opacityRow];
     if (layer.kind === 'labels') {
-      const outline = el('vscode-checkbox', { id: `swv-overlay-${n}-outline`, attrs: { label: 'Outline only' } }) as VscodeCheckbox;
-      outline.addEventListener('change', () => actions.setOverlay(name, { outline: outline.checked }));
+      const outline = el('vscode-checkbox', { id: `${prefix}-outline`, attrs: { label: 'Outline only' } }) as VscodeCheckbox;
+      outline.addEventListener('change', () => on.set({ outline: outline.checked }));
       controls.outline = outline;
       children.push(outline);
-      if (data?.kind === 'labels') {
+      if (data) {
         for (const label of data.labels) {
           const swatch = el('span', { className: 'swv-swatch' });
           const [r, g, b] = colorOfLabel(data.colors, label);
@@ -87,18 +119,18 @@ export class OverlayPanel {
           const box = el('vscode-checkbox', {
             className: 'swv-label-toggle', attrs: { label: `${label} ${nameOfLabel(data.colors, label)}`, 'data-label': String(label) },
           }) as VscodeCheckbox;
-          box.addEventListener('change', () => actions.toggleLabel(name, label, box.checked));
+          box.addEventListener('change', () => on.toggle(label, box.checked));
           controls.labels.set(label, box);
           children.push(el('div', { className: 'swv-label-row' }, [swatch, box]));
         }
       }
     } else {
-      const [threshold, thresholdText, row] = range(`swv-overlay-${n}-threshold`, 'Threshold', (v) => actions.setOverlay(name, { threshold: v }));
+      const [threshold, thresholdText, row] = range(`${prefix}-threshold`, 'Threshold', (v) => on.set({ threshold: v }));
       controls.threshold = threshold;
       controls.thresholdText = thresholdText;
       children.push(row);
     }
-    this.controls.set(name, controls);
+    this.controls.set(key, controls);
     return el('section', { className: 'swv-overlay', attrs: { 'data-overlay': name, 'data-kind': layer.kind } }, children);
   }
 }

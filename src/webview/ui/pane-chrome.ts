@@ -2,8 +2,8 @@
 // box the pointer tools listen on. `data-slice-rect` publishes where the slice lands (pane-local CSS px) for UI tests.
 import type { PaneRect } from '../geometry/pane-layout';
 import { faceLetterPositions, volumeBox } from '../geometry/orbit-camera';
-import { sliceRectOnScreen, sliceToScreen } from '../geometry/view-transform';
-import { edgeLetters, VIEW_TITLES, type PaneView } from '../geometry/views';
+import { sliceRectOnScreen, sliceToScreen, type ViewTransform } from '../geometry/view-transform';
+import { edgeLetters, VIEW_TITLES, type PaneView, type SliceView } from '../geometry/views';
 import { axesOf, sliceIndexOf, viewTransformOf } from '../state/derived';
 import type { ViewerState } from '../state/viewer-state';
 import { el, placeBox, setText } from './dom';
@@ -14,6 +14,8 @@ interface PaneNodes {
   /** The crosshair: one device pixel wide lines over the canvas, so moving it redraws no WebGL. */
   readonly crossV: HTMLElement;
   readonly crossH: HTMLElement;
+  /** The brush's footprint around the voxel under the pointer (brush and eraser tools). */
+  readonly brush: HTMLElement;
   /** 3D pane: R/L/A/P/S/I on the volume's faces. */
   readonly faces: Map<string, HTMLElement>;
   readonly letters: Record<'left' | 'right' | 'top' | 'bottom', HTMLElement>;
@@ -44,6 +46,7 @@ export class PaneChrome {
       setText(nodes.title, `${VIEW_TITLES[pane.view]} ${sliceIndexOf(state, pane.view) + 1}/${n}`);
       const t = viewTransformOf(state, pane.view, pane);
       this.placeCrosshair(nodes, pane, sliceToScreen(t, state.cursor[axes.horizontal], state.cursor[axes.vertical]));
+      this.placeBrush(nodes, state, pane.view, t);
       const r = sliceRectOnScreen(t);
       const rect = [r.left, r.top, r.width, r.height].map((v) => v.toFixed(3)).join(',');
       if (nodes.root.dataset.sliceRect !== rect) nodes.root.dataset.sliceRect = rect;
@@ -72,6 +75,21 @@ export class PaneChrome {
     placeBox(nodes.crossH, { left: 0, top: py, width: pane.width, height: 1 / dpr });
   }
 
+  /** A circle of the brush's radius (mm × CSS px per mm) centred on the voxel the next dab is centred on. */
+  private placeBrush(nodes: PaneNodes, state: ViewerState, view: SliceView, t: ViewTransform): void {
+    const tool = state.editor.tool;
+    const hover = state.hover;
+    const show = (tool === 'brush' || tool === 'eraser') && state.pointerView === view && hover !== null;
+    nodes.brush.hidden = !show;
+    if (!show) return;
+    const axes = axesOf(state, view);
+    const [x, y] = sliceToScreen(t, hover[axes.horizontal], hover[axes.vertical]);
+    const r = state.editor.brushRadiusMm * t.scale;
+    placeBox(nodes.brush, { left: x - r, top: y - r, width: 2 * r, height: 2 * r });
+    nodes.brush.classList.toggle('swv-brush-eraser', tool === 'eraser');
+    nodes.brush.dataset.radiusPx = r.toFixed(2);
+  }
+
   /** The pane element a DOM event landed in, and its view. */
   viewAt(target: EventTarget | null): { view: PaneView; element: HTMLElement } | null {
     const element = (target as Element | null)?.closest?.('.swv-pane') as HTMLElement | null;
@@ -87,13 +105,15 @@ export class PaneChrome {
     const title = el('span', { className: 'swv-pane-title' });
     const crossV = el('div', { className: 'swv-cross swv-cross-v' });
     const crossH = el('div', { className: 'swv-cross swv-cross-h' });
+    const brush = el('div', { className: 'swv-brush-cursor', attrs: { 'data-brush-cursor': view } });
+    brush.hidden = true;
     const faces = new Map(view === '3d' ? [...'RLAPSI'].map((l) => [l, el('span', { className: 'swv-face-letter', text: l, attrs: { 'data-face': l } })]) : []);
     const root = el('div', {
       className: `swv-pane swv-pane-${view}`,
       attrs: { 'data-view': view, tabindex: '0', 'aria-label': `${VIEW_TITLES[view]} view` },
-    }, view === '3d' ? [title, ...faces.values()] : [crossV, crossH, title, letters.left, letters.right, letters.top, letters.bottom]);
+    }, view === '3d' ? [title, ...faces.values()] : [crossV, crossH, brush, title, letters.left, letters.right, letters.top, letters.bottom]);
     this.container.append(root);
-    nodes = { root, title, letters, crossV, crossH, faces };
+    nodes = { root, title, letters, crossV, crossH, brush, faces };
     this.nodes.set(view, nodes);
     return nodes;
   }

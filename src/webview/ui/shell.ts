@@ -1,5 +1,5 @@
 // The webview's DOM, built inside the host's <div id="app">: toolbar, viewing area (one canvas under the pane
-// overlays), overlay side panel, status line.
+// overlays), side column (mask tools, labels, statistics, layers), status line.
 import { el } from './dom';
 
 export interface Shell {
@@ -8,6 +8,8 @@ export interface Shell {
   readonly canvas: HTMLCanvasElement;
   readonly panes: HTMLElement;
   readonly message: HTMLElement;
+  /** The side column, and the layer (overlay) panel inside it. */
+  readonly sideColumn: HTMLElement;
   readonly side: HTMLElement;
   readonly status: HTMLElement;
 }
@@ -18,10 +20,11 @@ export function buildShell(root: HTMLElement): Shell {
   const panes = el('div', { className: 'swv-panes', id: 'swv-panes' });
   const message = el('div', { className: 'swv-message', id: 'swv-message', text: 'Loading…', attrs: { role: 'status' } });
   const viewport = el('div', { className: 'swv-viewport', id: 'swv-viewport' }, [canvas, panes, message]);
-  const side = el('aside', { className: 'swv-side', id: 'swv-overlays', attrs: { 'aria-label': 'Overlays' } });
+  const side = el('div', { className: 'swv-overlays', id: 'swv-overlays', attrs: { 'aria-label': 'Layers' } });
+  const sideColumn = el('aside', { className: 'swv-side', id: 'swv-side' }, [side]);
   const status = el('div', { className: 'swv-status', id: 'swv-status', attrs: { role: 'status', 'aria-live': 'off' } });
-  const body = el('div', { className: 'swv-body' }, [viewport, side]);
+  const body = el('div', { className: 'swv-body' }, [viewport, sideColumn]);
   root.classList.add('swv-app');
   root.replaceChildren(toolbar, body, status);
-  return { toolbar, viewport, canvas, panes, message, side, status };
+  return { toolbar, viewport, canvas, panes, message, sideColumn, side, status };
 }

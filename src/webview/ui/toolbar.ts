@@ -7,7 +7,7 @@ import type { ViewerState, WindowPreset } from '../state/viewer-state';
 import { el, setOptions } from './dom';
 import type { VscodeSingleSelect, VscodeTextfield } from './elements';
 import { formatValue } from './format';
-import { HELP_LINES, helpText } from './help';
+import { editorHelpLines, HELP_LINES, helpText } from './help';
 
 export interface ToolbarActions {
   setLayout(layout: Layout): void;
@@ -47,6 +47,9 @@ export class Toolbar {
   private readonly window = el('vscode-textfield', { id: 'swv-window', className: 'swv-number', title: 'Window width', attrs: { 'aria-label': 'Window width' } }) as VscodeTextfield;
   private readonly level = el('vscode-textfield', { id: 'swv-level', className: 'swv-number', title: 'Window level (centre)', attrs: { 'aria-label': 'Window level' } }) as VscodeTextfield;
   private readonly helpPanel: HTMLElement;
+  private readonly helpButton: HTMLElement;
+  private readonly editorHelp = el('div', { className: 'swv-help-editor', id: 'swv-help-editor' });
+  private shortcutsShown = '';
   private readonly singleField: HTMLElement;
   private readonly channelField: HTMLElement;
 
@@ -54,8 +57,9 @@ export class Toolbar {
     this.singleField = labelled('View', this.single);
     this.channelField = labelled('Channel', this.channel);
     const helpButton = el('vscode-button', { id: 'swv-help-button', title: helpText(), attrs: { secondary: '', 'aria-label': 'Mouse and keys' } }, ['?']);
+    this.helpButton = helpButton;
     this.helpPanel = el('div', { className: 'swv-help', id: 'swv-help', attrs: { role: 'note' } },
-      HELP_LINES.map(([k, v]) => el('div', { className: 'swv-help-row' }, [el('kbd', { text: k }), el('span', { text: v })])));
+      [...HELP_LINES.map(([k, v]) => helpRow(k, v)), this.editorHelp]);
     this.helpPanel.hidden = true;
     helpHost.append(this.helpPanel);
     container.replaceChildren(
@@ -79,6 +83,13 @@ export class Toolbar {
   }
 
   update(state: ViewerState): void {
+    const shortcuts = state.editor.shortcuts;
+    const shown = JSON.stringify(shortcuts);
+    if (shown !== this.shortcutsShown) {
+      this.shortcutsShown = shown;
+      this.editorHelp.replaceChildren(...editorHelpLines(shortcuts).map(([k, v]) => helpRow(k, v)));
+      this.helpButton.title = helpText(shortcuts);
+    }
     setValue(this.layout, state.layout);
     this.singleField.hidden = state.layout !== '1x1';
     setValue(this.single, state.single);
@@ -96,6 +107,10 @@ export class Toolbar {
     if (active !== this.window) setValue(this.window, formatValue(display.window));
     if (active !== this.level) setValue(this.level, formatValue(display.level));
   }
+}
+
+function helpRow(key: string, what: string): HTMLElement {
+  return el('div', { className: 'swv-help-row' }, [el('kbd', { text: key }), el('span', { text: what })]);
 }
 
 function setValue(node: VscodeSingleSelect | VscodeTextfield, value: string): void {
