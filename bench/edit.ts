@@ -7,7 +7,10 @@
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
-import { editFromChanges, encodeEdit, invertEdit, sphere } from '../src/core/labels';
+import { composeEdits, disk, editBytes, editFromChanges, encodeEdit, invertEdit, setValues, sphere } from '../src/core/labels';
+import type { MaskChange } from '../src/extension/viewer/document-mask';
+import { NiftiDocument } from '../src/extension/viewer/nifti-document';
+import { FileUri, testHost } from '../test/helpers/viewer-host';
 import { ViewerHarness, type ViewerPage } from '../test/webview-harness';
 import { documentFromFile, type StandInDocument } from '../test/webview-host';
 
@@ -50,7 +53,7 @@ async function armMoveProbe(viewer: ViewerPage): Promise<void> {
  * (a) Strokes across the axial view, brush and eraser in turn over the same row so every move changes voxels.
  * Real mouse events (CDP), one at a time: each waits for its frame, as a hand-held pointer at 60 Hz would.
  */
-export async function brushStrokeLatency(viewer: ViewerPage, shape3d: boolean, radiusMm = 5): Promise<Row[]> {
+export async function brushStrokeLatency(viewer: ViewerPage, shape3d: boolean, cadenceMs: number, radiusMm = 5): Promise<Row[]> {
   const page = viewer.page;
   await page.locator('#swv-brush-radius').fill(String(radiusMm));
   await page.locator('#swv-brush-radius').dispatchEvent('change');
@@ -68,15 +71,21 @@ export async function brushStrokeLatency(viewer: ViewerPage, shape3d: boolean, r
     await page.mouse.down();
     for (let k = 1; k <= perStroke && done < MOVES; k++, done++) {
       const before = await page.evaluate(() => (window as unknown as { __moves: unknown[] }).__moves.length);
+      const sent = performance.now();
       await page.mouse.move(x(k), y);
       await page.waitForFunction((n) => (window as unknown as { __moves: unknown[] }).__moves.length > n, before);
+      // A hand-held mouse reports at most once per display frame (Chromium aligns pointermoves to frames); with
+      // cadence 0 the next move follows at once, while the compositor still finishes the last frame.
+      const wait = cadenceMs - (performance.now() - sent);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
     await page.mouse.up();
   }
   const moves = await page.evaluate(() => (window as unknown as { __moves: { latency: number; work: number }[] }).__moves);
   const latency = moves.map((m) => m.latency);
   const work = moves.map((m) => m.work);
-  const what = `brush stroke, ${shape3d ? '3D sphere' : '2D disk'} r = ${radiusMm} mm (1x3)`;
+  const pace = cadenceMs > 0 ? `moves every ${cadenceMs.toFixed(1)} ms (60 Hz)` : 'moves back to back';
+  const what = `brush stroke, ${shape3d ? '3D sphere' : '2D disk'} r = ${radiusMm} mm (1x3), ${pace}`;
   return [[what, ms(median(latency)), ms(p95(latency)),
     `pointermove → frame on GPU over ${latency.length} moves; frame work alone median ${ms(median(work))}, p95 ${ms(p95(work))}`]];
 }
@@ -141,20 +150,82 @@ export async function heapGrowth(viewer: ViewerPage, strokes = HEAP_STROKES): Pr
     `used heap ${mb(before)} → ${mb(after)} after GC; ${((Date.now() - t0) / strokes).toFixed(1)} ms per stroke driven over CDP`]];
 }
 
+/**
+ * (d) The extension host's side, in this Node process: the real NiftiDocument on ch2better, 1,000 brush strokes
+ * sent as the webview sends them (encoded edits), every {undo, redo} pair kept as VS Code's undo stack keeps it;
+ * then the time VS Code's Undo takes on the host for a 10,000-voxel stroke, and the heap growth over the strokes.
+ */
+export async function hostFigures(strokes = HEAP_STROKES): Promise<Row[]> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('bench:edit needs node --expose-gc for the host figures');
+  const document = await NiftiDocument.open(new FileUri(ch2better), testHost());
+  if (document.state.kind !== 'loaded') throw new Error(document.state.message);
+  const { shape, spacing } = document.state.scan.geometry;
+  const undoStack: MaskChange[] = [];
+  document.onDidChange((change) => undoStack.push(change));
+  const panel = { post: async () => undefined };
+  // The webview's copy, on which strokes are made as the webview makes them.
+  const copy = document.mask.data.slice();
+  const used = () => {
+    for (let k = 0; k < 3; k++) gc();
+    return process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  };
+  const before = used();
+  let changed = 0;
+  for (let s = 0; s < strokes; s++) {
+    const z = Math.floor(shape[2] * (0.3 + 0.4 * ((s % 50) / 50)));
+    const y = Math.floor(shape[1] * (0.3 + 0.4 * ((s % 7) / 7)));
+    let edit = editFromChanges(new Uint32Array(0), new Uint8Array(0), new Uint8Array(0));
+    for (let k = 0; k < 8; k++) {
+      const x = Math.floor(shape[0] * (0.3 + 0.05 * k));
+      const dab = setValues(copy, disk([x, y, z], 5, 'axial', shape, spacing), s % 3 === 2 ? 0 : 1 + (s % 2));
+      edit = edit.count === 0 ? dab : composeEdits(edit, dab);
+    }
+    changed += edit.count;
+    await document.edit(panel, 'Brush', encodeEdit(edit));
+  }
+  const after = used();
+  const records = undoStack.reduce((sum, c) => sum + editBytes(c.edit), 0);
+  // A 10,000-voxel stroke, then VS Code's Undo and Redo of it on the host.
+  const center = [0, 1, 2].map((a) => Math.floor(shape[a]! / 2)) as [number, number, number];
+  let r = 10;
+  let ids = sphere(center, r, shape, spacing);
+  while (ids.length < 10_000) ids = sphere(center, (r += 0.1), shape, spacing);
+  const big = setValues(copy, ids.slice(0, 10_000), 3);
+  await document.edit(panel, 'Brush', encodeEdit(big));
+  const last = undoStack[undoStack.length - 1]!;
+  const undoMs: number[] = [];
+  for (let run = 0; run < UNDO_RUNS; run++) {
+    const t0 = performance.now();
+    last.undo();
+    undoMs.push(performance.now() - t0);
+    last.redo();
+  }
+  document.dispose();
+  const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
+  return [
+    [`host: VS Code Undo of a ${big.count}-voxel stroke`, ms(median(undoMs)), ms(p95(undoMs)),
+      `revert on the host's 35 M-voxel mask and the inverse edit posted; ${UNDO_RUNS} runs`],
+    [`host: memory over ${strokes} strokes`, kib(after - before), '',
+      `${changed} voxels changed; undo records ${kib(records)} (${(records / changed).toFixed(1)} bytes per changed voxel); `
+        + 'heap + array buffers after GC, all {undo, redo} pairs kept'],
+  ];
+}
+
 async function main(): Promise<void> {
   if (!existsSync(ch2better)) {
     console.error(`bench:edit needs ${ch2better} (SWINFUSE_BENCH_FILE overrides)`);
     process.exitCode = 1;
     return;
   }
+  const rows: Row[] = [...await hostFigures()];
   const harness = await ViewerHarness.start();
-  const rows: Row[] = [];
   try {
     const doc = await documentFromFile(ch2better, { settings: { layout: '1x3' } });
-    for (const shape3d of [false, true]) {
+    for (const [shape3d, cadenceMs] of [[false, 1000 / 60], [true, 1000 / 60], [false, 0]] as const) {
       const viewer = await openViewer(harness, doc);
       try {
-        rows.push(...await brushStrokeLatency(viewer, shape3d));
+        rows.push(...await brushStrokeLatency(viewer, shape3d, cadenceMs));
         if (viewer.errors.length) throw new Error(viewer.errors.join('; '));
       } finally {
         await viewer.close();

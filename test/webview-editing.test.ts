@@ -121,6 +121,59 @@ describe('brush and eraser', () => {
   });
 });
 
+describe('partial redraws', () => {
+  it('strokes redraw only what they touched, and leave exactly the pixels a full redraw draws (filled and outlined)', async () => {
+    const { viewer } = await openMarkers(harness);
+    try {
+      const page = viewer.page;
+      const axialPixels = async () => {
+        const box = await viewer.sliceBox('axial');
+        const shot = await viewer.screenshot();
+        const out: number[] = [];
+        for (let y = Math.ceil(box.y); y < Math.floor(box.y + box.height); y++) {
+          for (let x = Math.ceil(box.x); x < Math.floor(box.x + box.width); x++) out.push(...pixelOnPage(shot, [x, y]));
+        }
+        return out;
+      };
+      const fullRedraw = async () => {
+        // A new canvas size clears the canvas and draws every pane from scratch.
+        const size = page.viewportSize()!;
+        await viewer.act(() => page.setViewportSize({ width: size.width + 8, height: size.height }));
+        await viewer.act(() => page.setViewportSize(size));
+        await viewer.settle();
+      };
+      const drag = async (from: [number, number], to: [number, number]) => {
+        const [x0, y0] = await axialPoint(viewer, ...from);
+        const [x1, y1] = await axialPoint(viewer, ...to);
+        await page.mouse.move(x0, y0);
+        await page.mouse.down();
+        await page.mouse.move(x1, y1, { steps: 6 });
+        await viewer.act(() => page.mouse.up());
+        await viewer.settle();
+      };
+      for (const outline of [false, true]) {
+        if (outline) await viewer.act(() => page.locator('#swv-mask-outline').click());
+        await tool(viewer, 'brush');
+        await setField(viewer, '#swv-brush-radius', '2');
+        await drag([3, 4], [18, 14]);
+        await tool(viewer, 'eraser');
+        await setField(viewer, '#swv-brush-radius', '1');
+        await drag([4, 12], [17, 5]);
+        const partial = await axialPixels();
+        await fullRedraw();
+        const full = await axialPixels();
+        assert.equal(partial.length, full.length);
+        const differing = partial.filter((v, k) => v !== full[k]).length;
+        assert.equal(differing, 0, `${outline ? 'outlined' : 'filled'}: ${differing} colour values differ from a full redraw`);
+        assert.ok(partial.some((v, k) => k % 3 === 0 && v > 200 && partial[k + 1]! < 60), 'some red (label 1) is shown');
+      }
+      assert.deepEqual(viewer.errors, []);
+    } finally {
+      await viewer.close();
+    }
+  });
+});
+
 describe('fill', () => {
   it('2D fill of seed ± tolerance stays in the slice; 3D fill with label 2 (key 2) takes the whole connected region', async () => {
     const { viewer, doc } = await openMarkers(harness);

@@ -22,7 +22,7 @@ export function layersKey(state: ViewerState, sources: RenderSources): string {
 }
 
 /** The revisions of the mask slices a pane shows: an edit redraws only the panes whose slices it touched. */
-function maskSlicesKey(state: ViewerState, view: PaneView, sources: RenderSources): string {
+export function maskSlicesKey(state: ViewerState, view: PaneView, sources: RenderSources): string {
   const mask = sources.mask();
   if (!mask || !state.maskLayer.visible) return '';
   const views = view === '3d' ? (['axial', 'coronal', 'sagittal'] as const) : [view];
@@ -32,8 +32,9 @@ function maskSlicesKey(state: ViewerState, view: PaneView, sources: RenderSource
   }).join(',');
 }
 
-export function paneKey(state: ViewerState, view: PaneView, rect: GlRect, layers: string, sources: RenderSources): string {
-  const where = `${rect.x},${rect.y},${rect.w},${rect.h}|${maskSlicesKey(state, view, sources)}`;
+/** Everything but the mask's slice revisions (maskSlicesKey): when only those changed, a pane may redraw in part. */
+export function paneKey(state: ViewerState, view: PaneView, rect: GlRect, layers: string): string {
+  const where = `${rect.x},${rect.y},${rect.w},${rect.h}`;
   if (view === '3d') {
     const o = state.orbit;
     return `3d|${where}|${state.cursor.join(',')}|${o.azimuth},${o.elevation},${o.zoom}|${layers}`;

@@ -1,17 +1,18 @@
 // Draws a frame: each pane into its own viewport of one WebGL2 canvas, redrawing only panes whose content changed.
 // Owns the GPU resources; reads the state and the data, changes neither.
 import { WebGLRenderer } from 'three';
-import { fragmentToSliceRows, sliceRectOnScreen } from '../geometry/view-transform';
+import { fragmentToSliceRows, sliceRectOnScreen, sliceToScreen, type ViewTransform } from '../geometry/view-transform';
+import type { ChangedBox } from '../model/mask-store';
 import type { PaneRect } from '../geometry/pane-layout';
 import { SLICE_VIEWS, type SliceView } from '../geometry/views';
-import { viewTransformOf } from '../state/derived';
+import { axesOf, viewTransformOf } from '../state/derived';
 import type { ViewerState } from '../state/viewer-state';
 import { sliceLayersFor, type RenderSources } from './frame-inputs';
-import { deviceRect, deviceRectOuter, intersect } from './device-rects';
+import { deviceRect, deviceRectOuter, intersect, type GlRect } from './device-rects';
 import { LookupTextures } from './lookup-textures';
 import { Pane2D } from './pane-2d';
 import { Pane3D } from './pane-3d';
-import { layersKey, paneKey } from './pane-keys';
+import { layersKey, maskSlicesKey, paneKey } from './pane-keys';
 import type { SliceLayers } from './slice-material';
 import { ViewSlices } from './slice-textures';
 
@@ -40,8 +41,8 @@ export class ViewerRenderer {
   private readonly empty: { float: LookupTextures['emptyFloat']; byte: LookupTextures['emptyByte'] };
   private readonly panes2d = new Map<SliceView, Pane2D>();
   private doc: DocumentResources | null = null;
-  /** What each pane showed when last drawn, and the canvas size/layout/theme they were drawn for. */
-  private readonly drawn = new Map<string, string>();
+  /** What each pane showed when last drawn (its key, its mask slices' revisions and the mask's revision then). */
+  private readonly drawn = new Map<string, { readonly base: string; readonly masks: string; readonly maskRevision: number }>();
   private sceneKey = '';
 
   constructor(canvas: HTMLCanvasElement) {
@@ -102,14 +103,19 @@ export class ViewerRenderer {
     };
     this.gl.setScissorTest(true);
     this.gl.setClearColor(rgbHex(frame.background), 1);
+    const mask = frame.sources.mask();
     panes.forEach((pane, i) => {
       const r = rects[i]!;
-      const key = paneKey(state, pane.view, r, shared, frame.sources);
-      if (this.drawn.get(pane.view) === key) return;
-      this.drawn.set(pane.view, key);
+      const base = paneKey(state, pane.view, r, shared);
+      const masks = maskSlicesKey(state, pane.view, frame.sources);
+      const last = this.drawn.get(pane.view);
+      if (last && last.base === base && last.masks === masks) return;
+      this.drawn.set(pane.view, { base, masks, maskRevision: mask?.revision ?? 0 });
+      // Only the mask changed (a brush dab): redraw just the part of the slice the changes since then cover.
+      const changed = last && last.base === base && mask && pane.view !== '3d' ? mask.changedSince(last.maskRevision) : 'all';
       this.gl.setViewport(r.x, r.y, r.w, r.h);
       this.gl.setScissor(r.x, r.y, r.w, r.h);
-      this.gl.clear(true, true, false);
+      if (changed === 'all') this.gl.clear(true, true, false);
       if (pane.view === '3d') {
         doc.pane3d ??= new Pane3D(doc.shape, doc.spacing, this.empty);
         const all = { axial: layersOf('axial'), coronal: layersOf('coronal'), sagittal: layersOf('sagittal') };
@@ -119,7 +125,8 @@ export class ViewerRenderer {
       // Only the slice's own rectangle runs the slice shader.
       const t = viewTransformOf(state, pane.view, pane);
       const s = sliceRectOnScreen(t);
-      const drawn = intersect(r, deviceRectOuter({ left: pane.left + s.left, top: pane.top + s.top, width: s.width, height: s.height }, dpr, devH));
+      let drawn = intersect(r, deviceRectOuter({ left: pane.left + s.left, top: pane.top + s.top, width: s.width, height: s.height }, dpr, devH));
+      if (drawn && changed !== 'all') drawn = intersect(drawn, changedRect(changed, state, pane.view, t, pane, dpr, devH));
       if (!drawn) return;
       this.gl.setScissor(drawn.x, drawn.y, drawn.w, drawn.h);
       this.panes2d.get(pane.view)!.draw(this.gl, layersOf(pane.view), fragmentToSliceRows(t, pane.left, pane.top, devH, dpr));
@@ -141,6 +148,27 @@ export class ViewerRenderer {
     this.lookups.dispose();
     this.gl.dispose();
   }
+}
+
+/**
+ * Where changed voxels show in a pane, in device pixels: their bounds along the view's two axes, one voxel wider on
+ * each side because an outlined label's edge moves to the neighbours of what changed.
+ */
+function changedRect(
+  box: Exclude<ChangedBox, 'all'>, state: ViewerState, view: SliceView, t: ViewTransform,
+  pane: { readonly left: number; readonly top: number }, dpr: number, devH: number,
+): GlRect {
+  const axes = axesOf(state, view);
+  const a0 = box.lo[axes.horizontal]! - 1.5;
+  const a1 = box.hi[axes.horizontal]! + 1.5;
+  const b0 = box.lo[axes.vertical]! - 1.5;
+  const b1 = box.hi[axes.vertical]! + 1.5;
+  const corners = [sliceToScreen(t, a0, b0), sliceToScreen(t, a1, b1)];
+  const left = Math.min(corners[0]![0], corners[1]![0]);
+  const top = Math.min(corners[0]![1], corners[1]![1]);
+  const width = Math.abs(corners[1]![0] - corners[0]![0]);
+  const height = Math.abs(corners[1]![1] - corners[0]![1]);
+  return deviceRectOuter({ left: pane.left + left, top: pane.top + top, width, height }, dpr, devH);
 }
 
 function rgbHex([r, g, b]: readonly [number, number, number]): number {
