@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
+import { after, before, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { readNiftiFile } from '../../src/core/nifti';
 import { naiveEllipsoid, type Vec3 } from '../helpers/labels-reference';
@@ -14,8 +14,8 @@ import { voxelOnPage } from '../webview-screen';
 import { ensureCodeServer } from './code-server';
 import {
   ARTIFACTS, REPO, assertNoErrorNotifications, closeAll, createSandbox, installExtension, openInCustomEditor,
-  openWorkbench, packageVsix, paneTitle, runCommand, saveFailureArtifacts, settle, sliceBox, startServer, waitForEditorTab,
-  waitForExtension, waitForRendered, webviewFrame, type Sandbox, type Server, type Workbench,
+  openWorkbench, packageVsix, paneTitle, runCommand, settle, sliceBox, startServer, stepRunner, waitForEditorTab,
+  waitForExtension, waitForRendered, waitUntil, webviewFrame, type Sandbox, type Server, type Workbench,
 } from './harness';
 
 const IMAGE = 'markers_las.nii.gz';
@@ -31,31 +31,7 @@ let sandbox: Sandbox | undefined;
 let server: Server | undefined;
 let workbench: Workbench | undefined;
 
-async function step<T>(t: TestContext, name: string, fn: () => Promise<T> | T): Promise<T> {
-  const started = Date.now();
-  try {
-    const value = await fn();
-    t.diagnostic(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return value;
-  } catch (err) {
-    const dir = await saveFailureArtifacts(name.replace(/\W+/g, '-'), sandbox, workbench);
-    t.diagnostic(`${name} failed; screenshot and logs in ${path.relative(process.cwd(), dir)}`);
-    const errors = workbench?.consoleErrors.slice(-10).join('\n  ');
-    if (errors) t.diagnostic(`last console errors:\n  ${errors}`);
-    throw err;
-  }
-}
-
-async function waitUntil<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value)) {
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
-}
+const step = stepRunner(() => ({ sandbox, workbench }));
 
 /** Voxels of a label as the statistics panel counts them (0 when the label has no row or no voxels). */
 async function labelVoxels(frame: Frame, label: number): Promise<number> {
@@ -85,9 +61,12 @@ test(`${IMAGE}: brush, Ctrl+Z, Ctrl+Shift+Z, Ctrl+S write the mask beside it wit
   const vsix = await step(t, 'package the .vsix', () => packageVsix());
   sandbox = createSandbox([path.join(MARKERS_DIR, IMAGE)]);
   const box = sandbox;
-  // Hot exit on (the harness turns it off): a window reload must bring unsaved mask edits back from VS Code's backup.
+  // Hot exit on (the harness turns it off) and auto save off: a window reload must bring unsaved mask edits back
+  // from VS Code's backup, not from a save.
   const userSettings = path.join(box.userDataDir, 'User', 'settings.json');
-  writeFileSync(userSettings, JSON.stringify({ ...JSON.parse(readFileSync(userSettings, 'utf8')), 'files.hotExit': 'onExitAndWindowClose' }, null, 2));
+  writeFileSync(userSettings, JSON.stringify({
+    ...JSON.parse(readFileSync(userSettings, 'utf8')), 'files.hotExit': 'onExitAndWindowClose', 'files.autoSave': 'off',
+  }, null, 2));
   const imagePath = path.join(box.workspace, IMAGE);
   const maskPath = path.join(box.workspace, MASK);
   const imageHash = sha256(imagePath);
@@ -196,13 +175,16 @@ test(`${IMAGE}: brush, Ctrl+Z, Ctrl+Shift+Z, Ctrl+S write the mask beside it wit
   });
   await step(t, 'reload the window: the unsaved label 2 comes back from the hot-exit backup', async () => {
     await new Promise((r) => setTimeout(r, 3_000)); // VS Code writes backups of dirty editors after a short delay
+    await page.evaluate(() => { (window as unknown as { __beforeReload?: boolean }).__beforeReload = true; });
     await runCommand(page, 'Developer: Reload Window');
+    // The old page (and its webview) lingers for a moment: wait for the new document before looking for the editor.
+    await page.waitForFunction(() => !(window as unknown as { __beforeReload?: boolean }).__beforeReload, undefined, { timeout: 120_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
     frame = (await webviewFrame(page, EXTENSION_ID, IMAGE, 120_000)).frame;
     await waitForRendered(frame);
     await waitUntil('label 2 voxels after the reload', () => labelVoxels(frame, 2), (n) => n === expected2.length, 60_000);
     assert.equal(await labelVoxels(frame, 1), expected.length, 'the saved label 1 is still there');
-    assert.equal(await activeTabDirty(page), true, 'the restored edits are still unsaved');
+    await waitUntil('the dirty marker of the restored editor', () => activeTabDirty(page), (d) => d);
   });
   await step(t, 'Ctrl+S after the reload writes both labels', async () => {
     await frame.locator('#swv-tool-navigate').click(); // focus the viewer without painting

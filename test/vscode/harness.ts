@@ -16,6 +16,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { TestContext } from 'node:test';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { decodePng, type RgbaImage } from '../webview-png';
 import { CODE_SERVER_ENTRY } from './code-server';
@@ -662,6 +663,49 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ timeout: TIMEOUTS.notification });
   await page.keyboard.press('Enter');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Test steps
+
+function elapsed(started: number): string {
+  return `${((Date.now() - started) / 1000).toFixed(1)} s`;
+}
+
+export type Step = <T>(t: TestContext, name: string, fn: () => Promise<T> | T) => Promise<T>;
+
+/**
+ * A test file's step runner: each step reports its time, and when one throws, its screenshot and logs go to
+ * ARTIFACTS before the error goes on. `current` gives the file's sandbox and workbench as they are at that moment.
+ */
+export function stepRunner(current: () => { sandbox?: Sandbox | undefined; workbench?: Workbench | undefined }): Step {
+  return async (t, name, fn) => {
+    const started = Date.now();
+    try {
+      const value = await fn();
+      t.diagnostic(`${name}: ${elapsed(started)}`);
+      return value;
+    } catch (err) {
+      const { sandbox, workbench } = current();
+      const dir = await saveFailureArtifacts(name.replace(/\W+/g, '-'), sandbox, workbench);
+      const consoleErrors = workbench?.consoleErrors.slice(-20).join('\n  ') ?? '';
+      t.diagnostic(`${name} failed after ${elapsed(started)}; screenshot and logs in ${path.relative(process.cwd(), dir)}`);
+      if (consoleErrors) t.diagnostic(`last console errors:\n  ${consoleErrors}`);
+      throw err;
+    }
+  };
+}
+
+/** Waits until `read` returns something `ok` accepts; fails with the last value read. */
+export async function waitUntil<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!ok(value)) {
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs / 1000} s`);
+    await sleep(100);
+    value = await read();
+  }
+  return value;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ import { ensureCodeServer } from './code-server';
 import {
   ARTIFACTS, REPO, assertNoErrorNotifications, assertNotBlank, canvasStats, closeAll, copyIntoWorkspace, countPixels,
   createSandbox, edgeLetters, fieldValue, installExtension, intersect, meanGreyDifference, openInCustomEditor, openWorkbench,
-  packageVsix, paneBox, paneTitle, regionStats, runCommand, saveFailureArtifacts, screenshotImage, selectOption, settle,
-  sliceBox, startServer, typeInto, waitForEditorTab, waitForExtension, waitForNotification, waitForRendered,
+  packageVsix, paneBox, paneTitle, regionStats, runCommand, screenshotImage, selectOption, settle,
+  sliceBox, startServer, stepRunner, typeInto, waitForEditorTab, waitForExtension, waitForNotification, waitForRendered, waitUntil,
   type Box, type Sandbox, type Server, type SliceView, type Workbench,
 } from './harness';
 
@@ -45,33 +45,7 @@ function elapsed(started: number): string {
   return `${((Date.now() - started) / 1000).toFixed(1)} s`;
 }
 
-/** Runs one step of a test; when it throws, the screenshot and logs go to ARTIFACTS before the error goes on. */
-async function step<T>(t: TestContext, name: string, fn: () => Promise<T> | T): Promise<T> {
-  const started = Date.now();
-  try {
-    const value = await fn();
-    t.diagnostic(`${name}: ${elapsed(started)}`);
-    return value;
-  } catch (err) {
-    const dir = await saveFailureArtifacts(name.replace(/\W+/g, '-'), sandbox, workbench);
-    const consoleErrors = workbench?.consoleErrors.slice(-20).join('\n  ') ?? '';
-    t.diagnostic(`${name} failed after ${elapsed(started)}; screenshot and logs in ${path.relative(process.cwd(), dir)}`);
-    if (consoleErrors) t.diagnostic(`last console errors:\n  ${consoleErrors}`);
-    throw err;
-  }
-}
-
-/** Waits until `read` returns something `ok` accepts; fails with the last value read. */
-async function waitUntil<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value)) {
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
-}
+const step = stepRunner(() => ({ sandbox, workbench }));
 
 /** Opens a file from the explorer and returns its viewer once it drew its first frame. */
 async function openViewer(t: TestContext, page: Workbench['page'], file: string): Promise<Frame> {
