@@ -5,9 +5,9 @@
 //   (c) JS heap growth of the webview over 1,000 strokes (after forced GCs, CDP Runtime.getHeapUsage).
 // One function per measurement, each returning rows, so host-side figures can be added beside them.
 import { existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
-import { composeEdits, disk, editBytes, editFromChanges, encodeEdit, invertEdit, setValues, sphere } from '../src/core/labels';
+import { machineSummary, median, p95, printTable } from './report';
+import { composeEdits, disk, editBytes, editFromChanges, EMPTY_EDIT, encodeEdit, invertEdit, setValues, sphere } from '../src/core/labels';
 import type { MaskChange } from '../src/extension/viewer/document-mask';
 import { NiftiDocument } from '../src/extension/viewer/nifti-document';
 import { FileUri, testHost } from '../test/helpers/viewer-host';
@@ -21,8 +21,6 @@ const ch2better = process.env.SWINFUSE_BENCH_FILE ?? resolve(process.cwd(), '..'
 
 type Row = [what: string, median: string, p95: string, notes: string];
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)]!;
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 
 async function openViewer(harness: ViewerHarness, doc: StandInDocument): Promise<ViewerPage> {
@@ -175,7 +173,7 @@ export async function hostFigures(strokes = HEAP_STROKES): Promise<Row[]> {
   for (let s = 0; s < strokes; s++) {
     const z = Math.floor(shape[2] * (0.3 + 0.4 * ((s % 50) / 50)));
     const y = Math.floor(shape[1] * (0.3 + 0.4 * ((s % 7) / 7)));
-    let edit = editFromChanges(new Uint32Array(0), new Uint8Array(0), new Uint8Array(0));
+    let edit = EMPTY_EDIT;
     for (let k = 0; k < 8; k++) {
       const x = Math.floor(shape[0] * (0.3 + 0.05 * k));
       const dab = setValues(copy, disk([x, y, z], 5, 'axial', shape, spacing), s % 3 === 2 ? 0 : 1 + (s % 2));
@@ -240,13 +238,9 @@ async function main(): Promise<void> {
       await viewer.close();
     }
     console.log('bench:edit — ch2better 301×370×316 uint8, headless Chromium, software WebGL2; 1280×800 viewport, device pixel ratio 1');
-    console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Chromium ${harness.browser.version()}`);
+    console.log(`machine: ${machineSummary()}; Chromium ${harness.browser.version()}`);
     const header: Row = ['what', 'median', 'p95', 'notes'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (r: readonly string[]) => `| ${r.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
-    console.log(line(header));
-    console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-    for (const r of rows) console.log(line(r));
+    printTable(header, rows);
   } finally {
     await harness.close();
   }

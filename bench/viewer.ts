@@ -5,8 +5,8 @@
 // performance.now(); the GPU is made to finish with a 1-pixel readPixels in the frame event.
 import { DEFAULT_EDITOR_SETTINGS } from '../src/core/viewer-protocol/messages';
 import { existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
+import { machineSummary, median, p95, printTable } from './report';
 import type { NiftiVolume } from '../src/core/nifti';
 import { ViewerHarness, type ViewerPage } from '../test/webview-harness';
 import { documentFromFile, documentFromVolume, type StandInDocument } from '../test/webview-host';
@@ -28,8 +28,6 @@ function synthetic(): NiftiVolume {
   return { shape: [X, Y, Z, C], datatype: 'float32', data, scaling: null, affine, axcodes: 'LPS', file: 'synthetic', header: {} } as unknown as NiftiVolume;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)]!;
 
 /** Installs, in the page, a one-shot frame listener that finishes the GPU work and records when it was done. */
 async function armFrameProbe(viewer: ViewerPage): Promise<void> {
@@ -130,15 +128,11 @@ async function main(): Promise<void> {
       }
     }
     console.log('bench:viewer — headless Chromium, software WebGL2; 1280×800 viewport, device pixel ratio 1');
-    console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; `
+    console.log(`machine: ${machineSummary()}; `
       + `Chromium ${harness.browser.version()}; WebGL renderer: ${renderer}`);
     console.log(`slice change: ${SLICE_STEPS} key presses per view, ${SLICE_PAUSE_MS} ms apart; "frame" = rAF callback start → drawn and finished on the GPU (readPixels)`);
     const header = ['volume', 'what', 'median (frame)', 'p95 (frame)', 'notes'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (r: string[]) => `| ${r.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
-    console.log(line(header));
-    console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-    for (const r of rows) console.log(line(r));
+    printTable(header, rows);
   } finally {
     await harness.close();
   }

@@ -126,6 +126,10 @@ describe('swinfuse.editor.shortcuts', () => {
     assert.deepEqual(readShortcuts({ brush: 'E' }, log), DEFAULT_SHORTCUTS);
     assert.deepEqual(warnings(log), ['swinfuse.editor.shortcuts.brush: "E" is already the key of eraser; keeping "b"']);
     assert.deepEqual(readShortcuts({ brush: 'e', eraser: 'b' }), { ...DEFAULT_SHORTCUTS, brush: 'e', eraser: 'b' });
+    // The same key spelt with its modifiers in another order is still the same key.
+    const reordered = recordingLog();
+    assert.deepEqual(readShortcuts({ brush: 'Alt+Shift+p', eraser: 'shift+alt+P' }, reordered), { ...DEFAULT_SHORTCUTS, brush: 'Alt+Shift+p' });
+    assert.equal(warnings(reordered).length, 1);
     assert.deepEqual(readShortcuts(['b']), DEFAULT_SHORTCUTS);
   });
 });

@@ -4,6 +4,7 @@ import {
   DEFAULT_EDITOR_SETTINGS, DEFAULT_SHORTCUTS, type Convention, type EditorAction, type EditorSettings, type LabelColor,
   type Layout, type ViewerSettings,
 } from '../../core/viewer-protocol/messages';
+import { canonicalShortcut } from '../../core/viewer-protocol/shortcut-keys';
 import type { Logger } from './host-ports';
 
 export const DEFAULT_VIEWER_SETTINGS: ViewerSettings = {
@@ -139,7 +140,7 @@ export function readShortcuts(value: unknown, log?: Logger): Readonly<Record<Edi
     const holder = new Map<string, EditorAction>();
     let clash: [EditorAction, EditorAction] | undefined;
     for (const action of ACTIONS) {
-      const k = merged[action].toLowerCase();
+      const k = canonicalShortcut(merged[action]);
       const other = holder.get(k);
       if (other) {
         clash = [other, action];

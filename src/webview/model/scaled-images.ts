@@ -1,5 +1,6 @@
 // Scaled float32 copies of channels, made on first use by threshold painting and intensity fill (core setValues
 // and floodFill compare scaled values of a Float32Array). A float32 channel without scaling is used as it is.
+import { scaledFloat32 } from '../../core/nifti/volume';
 import type { LoadedChannel } from './channel-store';
 
 export class ScaledImages {
@@ -10,13 +11,7 @@ export class ScaledImages {
     let out = this.cache.get(channel.index);
     if (!out) {
       const { data, scaling } = channel;
-      out = new Float32Array(data.length);
-      if (scaling) {
-        const { slope, inter } = scaling;
-        for (let i = 0; i < data.length; i++) out[i] = data[i]! * slope + inter;
-      } else {
-        out.set(data);
-      }
+      out = scaledFloat32({ shape: [data.length], data, scaling });
       // Only the latest channel is kept: a 35 M voxel copy is 140 MB.
       this.cache.clear();
       this.cache.set(channel.index, out);

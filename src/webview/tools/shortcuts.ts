@@ -1,22 +1,7 @@
-// The mask tools' keys from settings (swinfuse.editor.shortcuts): "b", "Shift+B", "Alt+]"... KeyboardEvent.key is
-// compared case-insensitively. Ctrl/Cmd combinations never match: VS Code owns undo, redo and save.
+// Key presses → the mask tools' actions (swinfuse.editor.shortcuts, parsed by core's shortcut-keys.ts), and how the
+// keys are shown. Ctrl/Cmd combinations never match: VS Code owns undo, redo and save.
 import type { EditorAction } from '../../core/viewer-protocol/messages';
-
-interface ParsedKey { readonly key: string; readonly shift: boolean; readonly alt: boolean }
-
-export function parseShortcut(text: string): ParsedKey | null {
-  let rest = text.trim();
-  let shift = false;
-  let alt = false;
-  for (;;) {
-    const m = /^(shift|alt)\+(.+)$/i.exec(rest);
-    if (!m) break;
-    if (m[1]!.toLowerCase() === 'shift') shift = true;
-    else alt = true;
-    rest = m[2]!;
-  }
-  return rest ? { key: rest.toLowerCase(), shift, alt } : null;
-}
+import { parseShortcut, type ParsedKey } from '../../core/viewer-protocol/shortcut-keys';
 
 export interface KeyLike { readonly key: string; readonly shiftKey: boolean; readonly altKey: boolean; readonly ctrlKey: boolean; readonly metaKey: boolean }
 
