@@ -71,6 +71,8 @@ export function documentFromVolume(volume: NiftiVolume, name: string, options: D
       file: `${name.replace(/\.nii(\.gz)?$/, '')}_mask.nii.gz`, exists: false, refused: null, ...options.maskInfo,
       data: copyBuffer(options.mask ?? new Uint8Array(perChannel)),
     },
+    proposal: null,
+    segmentation: { phase: 'idle' },
     settings: { convention: 'radiological', layout: '1x3', editor: DEFAULT_EDITOR_SETTINGS, ...options.settings },
   };
   return {

@@ -82,6 +82,46 @@ export class FakePanel {
   }
 }
 
+export enum TreeItemCollapsibleState { None = 0, Collapsed = 1, Expanded = 2 }
+export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
+export class ThemeIcon { constructor(readonly id: string) {} }
+export class MarkdownString {
+  constructor(public value = '') {}
+  appendMarkdown(text: string): this { this.value += text; return this; }
+  appendText(text: string): this { this.value += text; return this; }
+  appendCodeblock(code: string, language = ''): this { this.value += `\n\`\`\`${language}\n${code}\n\`\`\`\n`; return this; }
+}
+export class TreeItem {
+  description?: string;
+  tooltip?: string | MarkdownString;
+  contextValue?: string;
+  iconPath?: unknown;
+  command?: { command: string; title: string; arguments?: unknown[] };
+  resourceUri?: Uri;
+  id?: string;
+  constructor(readonly label: string, public collapsibleState: TreeItemCollapsibleState = TreeItemCollapsibleState.None) {}
+}
+export class CancellationTokenSource {
+  private readonly cancelled = new EventEmitter<void>();
+  readonly token = { isCancellationRequested: false, onCancellationRequested: this.cancelled.event };
+  cancel(): void {
+    if (this.token.isCancellationRequested) return;
+    this.token.isCancellationRequested = true;
+    this.cancelled.fire();
+  }
+  dispose(): void {}
+}
+
+/** One window.withProgress call: its options, every report, and a Cancel button the test can press. */
+export interface ProgressRecord {
+  readonly options: { title?: string; cancellable?: boolean; location?: unknown };
+  readonly reports: { message?: string; increment?: number }[];
+  readonly cancel: CancellationTokenSource;
+  done: boolean;
+}
+
+type Picker = (items: readonly unknown[], options: unknown) => unknown;
+
 export const stub = {
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   editors: new Map<string, { provider: unknown; options: unknown }>(),
@@ -96,8 +136,23 @@ export const stub = {
   /** workspace.fs writes, renames and deletes, in order. */
   writes: [] as string[],
   configChanged: new EventEmitter<{ affectsConfiguration(section: string): boolean }>(),
+  /** Answers for showQuickPick, in call order: a function of the items (return an item, items, or undefined). */
+  quickPicks: [] as Picker[],
+  /** Answers for showInputBox, in call order (undefined: dismissed). */
+  inputs: [] as (string | undefined)[],
+  /** Answers for showOpenDialog, in call order (undefined: dismissed). */
+  openDialogs: [] as (Uri[] | undefined)[],
+  /** Buttons the user presses on the next message boxes, in order (undefined: dismissed). */
+  messageAnswers: [] as (string | undefined)[],
+  /** What quick picks were shown: their titles or placeholders and item labels. */
+  shownPicks: [] as { title: string; labels: string[] }[],
+  progress: [] as ProgressRecord[],
+  executed: [] as { command: string; args: unknown[] }[],
+  treeProviders: new Map<string, unknown>(),
   reset(): void {
     for (const list of [this.errors, this.warnings, this.infos, this.reads, this.logLines, this.writes]) list.length = 0;
+    for (const list of [this.quickPicks, this.inputs, this.openDialogs, this.messageAnswers, this.shownPicks, this.progress, this.executed]) list.length = 0;
+    this.treeProviders.clear();
     this.updates.length = 0;
     this.config.clear();
     workspace.workspaceFolders = undefined;
@@ -109,7 +164,13 @@ export const commands = {
     stub.commands.set(id, handler);
     return new Disposable(() => stub.commands.delete(id));
   },
+  executeCommand: async (command: string, ...args: unknown[]) => {
+    stub.executed.push({ command, args });
+    return stub.commands.get(command)?.(...args);
+  },
 };
+
+const answer = (list: (string | undefined)[]): string | undefined => list.shift();
 
 export const window = {
   registerCustomEditorProvider: (viewType: string, provider: unknown, options: unknown) => {
@@ -120,10 +181,37 @@ export const window = {
     const line = (level: string) => (message: string) => stub.logLines.push(`${name} ${level}: ${message}`);
     return { info: line('info'), warn: line('warn'), error: line('error'), dispose: () => undefined };
   },
-  showErrorMessage: async (message: string) => { stub.errors.push(message); },
-  showWarningMessage: async (message: string) => { stub.warnings.push(message); },
-  showInformationMessage: async (message: string) => { stub.infos.push(message); },
-  showOpenDialog: async () => undefined,
+  showErrorMessage: async (message: string, ..._items: unknown[]) => { stub.errors.push(message); return answer(stub.messageAnswers); },
+  showWarningMessage: async (message: string, ..._items: unknown[]) => { stub.warnings.push(message); return answer(stub.messageAnswers); },
+  showInformationMessage: async (message: string, ..._items: unknown[]) => { stub.infos.push(message); return answer(stub.messageAnswers); },
+  showOpenDialog: async (_options?: unknown) => stub.openDialogs.shift(),
+  showInputBox: async (_options?: unknown) => stub.inputs.shift(),
+  showQuickPick: async (items: readonly unknown[] | Promise<readonly unknown[]>, options?: { title?: string; placeHolder?: string }) => {
+    const list = await items;
+    stub.shownPicks.push({
+      title: options?.title ?? options?.placeHolder ?? '',
+      labels: list.map((i) => (typeof i === 'string' ? i : String((i as { label?: unknown }).label))),
+    });
+    const pick = stub.quickPicks.shift();
+    return pick ? pick(list, options) : undefined;
+  },
+  withProgress: async <T>(options: ProgressRecord['options'], task: (progress: { report(value: { message?: string; increment?: number }): void }, token: CancellationTokenSource['token']) => Promise<T>) => {
+    const record: ProgressRecord = { options, reports: [], cancel: new CancellationTokenSource(), done: false };
+    stub.progress.push(record);
+    try {
+      return await task({ report: (value) => record.reports.push(value) }, record.cancel.token);
+    } finally {
+      record.done = true;
+    }
+  },
+  registerTreeDataProvider: (id: string, provider: unknown) => {
+    stub.treeProviders.set(id, provider);
+    return new Disposable(() => stub.treeProviders.delete(id));
+  },
+  createTreeView: (id: string, options: { treeDataProvider: unknown }) => {
+    stub.treeProviders.set(id, options.treeDataProvider);
+    return { dispose: () => stub.treeProviders.delete(id), reveal: async () => undefined, message: undefined as string | undefined };
+  },
   tabGroups: { activeTabGroup: { activeTab: undefined as { input: unknown } | undefined } },
   activeTextEditor: undefined,
 };

@@ -7,3 +7,5 @@ export * from './flood-fill';
 export * from './islands';
 export * from './interpolate';
 export * from './label-stats';
+export * from './proposal-accept';
+export * from './hand-edits';

@@ -3,8 +3,11 @@
 import type { Mat4, NiftiDatatype } from '../nifti/types';
 import type { Reorientation } from '../nifti/reorient';
 import type { EncodedLabelEdit } from '../labels/label-edit';
+import type { AcceptChoice } from '../labels/proposal-accept';
 
-export const VIEWER_PROTOCOL_VERSION = 2;
+export type { AcceptChoice, AcceptMode } from '../labels/proposal-accept';
+
+export const VIEWER_PROTOCOL_VERSION = 3;
 
 /** Voxel layout the host sends: reoriented to RAS (x → right, y → anterior, z → superior), x fastest. */
 export interface RasGeometry {
@@ -103,6 +106,40 @@ export interface MaskVoxels extends MaskInfo {
   readonly data: ArrayBuffer;
 }
 
+/** One label of a model's proposal, with how many voxels the proposal gives it. */
+export interface ProposalLabel {
+  readonly label: number;
+  /** From the model card (e.g. "enhancing tumor"). */
+  readonly name: string;
+  readonly voxels: number;
+}
+
+/** A model's segmentation of the document, shown over the mask until it is accepted or discarded. */
+export interface ProposalInfo {
+  /** Distinct per run of this document, so a panel can tell a new proposal from the one it shows. */
+  readonly id: number;
+  /** The model card's name. */
+  readonly model: string;
+  /** Where it ran, as onnxruntime reported it (e.g. "cpu", "cuda"). */
+  readonly device: string;
+  /** Labels the proposal holds, ascending (0 excluded). */
+  readonly labels: readonly ProposalLabel[];
+  /** The probability at or above which a voxel is labelled (sigmoid models; 0.5 for BraTS), or null for argmax. */
+  readonly threshold: number | null;
+}
+
+export interface ProposalVoxels extends ProposalInfo {
+  /** Uint8 proposed labels in RAS layout, on the image's grid. */
+  readonly labelData: ArrayBuffer;
+  /** Float32 0..1 in RAS layout: the probability that the voxel is not background (the heat map). */
+  readonly probability: ArrayBuffer;
+}
+
+/** A segmentation running on the document (the notification has its Cancel too). */
+export type SegmentationStatus =
+  | { readonly phase: 'idle' }
+  | { readonly phase: 'running'; readonly model: string; readonly done: number; readonly total: number; readonly etaMs: number | null; readonly device: string | null };
+
 /** Requests the webview makes and what the host answers. Keyed by kind so each reply is typed. */
 export interface ViewerRequests {
   readonly channel: { readonly params: { readonly index: number }; readonly result: ChannelVoxels };
@@ -121,6 +158,9 @@ export type HostToWebview =
     readonly overlays: readonly Overlay[];
     /** The label volume the tools edit; the host owns it and this is a copy for painting without a round trip. */
     readonly mask: MaskVoxels;
+    /** The model's proposal being reviewed, if any. */
+    readonly proposal: ProposalVoxels | null;
+    readonly segmentation: SegmentationStatus;
     readonly settings: ViewerSettings;
   }
   | { readonly type: 'settings'; readonly settings: ViewerSettings }
@@ -128,7 +168,11 @@ export type HostToWebview =
   /** The whole mask replaced: after Revert, or to resync a panel whose copy no longer matches the host's. */
   | { readonly type: 'mask'; readonly mask: MaskVoxels; readonly reason: 'revert' | 'resync' }
   /** An edit the panel did not make itself: VS Code's undo (the inverse edit) or redo, or another panel's stroke. */
-  | { readonly type: 'maskEdit'; readonly edit: EncodedLabelEdit; readonly cause: 'undo' | 'redo' | 'other-panel' }
+  | { readonly type: 'maskEdit'; readonly edit: EncodedLabelEdit; readonly cause: 'undo' | 'redo' | 'other-panel' | 'accept' }
+  /** A new proposal to review, or null when it was accepted, discarded or replaced by nothing. */
+  | { readonly type: 'proposal'; readonly proposal: ProposalVoxels | null }
+  /** A segmentation of this document started, progressed or ended. */
+  | { readonly type: 'segmentation'; readonly status: SegmentationStatus }
   /** Where the mask now saves, after Save or Save As. */
   | { readonly type: 'maskInfo'; readonly mask: MaskInfo }
   | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly result: unknown }
@@ -147,6 +191,12 @@ export type WebviewToHost =
   | { readonly type: 'edit'; readonly label: string; readonly edit: EncodedLabelEdit }
   /** The user edited the label picker's names or colours: the host stores them in swinfuse.editor.labels. */
   | { readonly type: 'setLabels'; readonly labels: readonly LabelColor[] }
+  /** The panel's Segment button: the host runs SwinFUSE: Segment on this document. */
+  | { readonly type: 'segment' }
+  | { readonly type: 'cancelSegmentation' }
+  /** Accept the proposal `proposalId` (a stale id is ignored): the host applies it as one undoable edit. */
+  | { readonly type: 'acceptProposal'; readonly proposalId: number; readonly choice: AcceptChoice }
+  | { readonly type: 'discardProposal'; readonly proposalId: number }
   | { readonly type: 'error'; readonly message: string };
 
 /** BraTS colours: 1 necrotic core red, 2 edema green, 4 enhancing tumour blue; other labels from a palette. */

@@ -64,6 +64,8 @@ export class NiftiDocument<U extends UriLike<U>> {
       initial: channelVoxels(state.scan, 0),
       overlays: [],
       mask: state.mask.voxels(),
+      proposal: null,
+      segmentation: { phase: 'idle' },
       settings,
     };
   }
