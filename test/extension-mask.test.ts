@@ -163,6 +163,7 @@ describe('edits from panels', () => {
       post: async (m) => { list.push(m); return true; },
       settings: () => DEFAULT_VIEWER_SETTINGS,
       setLabels: async () => undefined,
+      segment: () => undefined,
       log: recordingLog(),
     }));
     await sessions[0]!.handle({ type: 'edit', label: 'Fill', edit: editMessage([3, 4, 900], [0, 0, 0], 1) });

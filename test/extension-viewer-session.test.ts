@@ -19,6 +19,7 @@ async function panelFor(path: string, options: { post?: (m: HostToWebview) => Pr
     post: options.post ?? (async (message) => { posted.push(message); return true; }),
     settings: () => settings,
     setLabels: async (labels) => { stored.push(labels); },
+    segment: () => undefined,
     log,
   });
   return { document, session, posted, log, stored, setSettings: (s: ViewerSettings) => { settings = s; } };

@@ -3,7 +3,9 @@
 // exit follow from that), and tells the other panels. The edit itself is the undo record, so memory grows with the
 // voxels changed, never with the volume. Saving writes only the mask file; the image and its channel files are
 // never written.
+import { HandEdits } from '../../core/labels/hand-edits';
 import { encodeEdit, invertEdit, type LabelEdit } from '../../core/labels/label-edit';
+import { acceptProposal, type AcceptChoice } from '../../core/labels/proposal-accept';
 import { decodeMaskBackup, encodeMaskBackup } from '../../core/labels/mask-backup';
 import { NiftiError, gridDifference } from '../../core/nifti/index';
 import type { HostToWebview, MaskInfo, MaskVoxels } from '../../core/viewer-protocol/messages';
@@ -54,6 +56,8 @@ export class DocumentMask<U extends UriLike<U>> {
   private readonly changes = new Emitter<MaskChange>();
   readonly onDidChange = this.changes.event;
   private readonly labels: LabelMask;
+  /** The user's own voxels, which accepting a proposal keeps unless told to overwrite them. */
+  private readonly handEdits: HandEdits;
   private target: U;
   private exists: boolean;
   private readonly refused: string | null;
@@ -67,6 +71,8 @@ export class DocumentMask<U extends UriLike<U>> {
     protectedFiles: readonly U[],
   ) {
     this.labels = new LabelMask(state.labels);
+    this.handEdits = new HandEdits(state.labels.length);
+    this.handEdits.setBaseline(state.labels);
     this.target = state.target;
     this.exists = state.exists;
     this.refused = state.refused;
@@ -148,11 +154,18 @@ export class DocumentMask<U extends UriLike<U>> {
         return;
       case 'applied': {
         const edit = result.edit;
+        this.handEdits.add(edit);
         this.changes.fire({
           label: typeof label === 'string' && label.trim() !== '' ? label.slice(0, 80) : 'Edit mask',
           edit,
-          undo: () => this.undo(edit),
-          redo: () => this.redo(edit),
+          undo: () => {
+            this.handEdits.remove(edit);
+            this.undo(edit);
+          },
+          redo: () => {
+            this.handEdits.add(edit);
+            this.redo(edit);
+          },
         }, (err) => this.host.log.error(`${name}: a change listener failed: ${(err as Error)?.message ?? err}`));
         const posts = [...this.panels].filter((p) => p !== from)
           .map((p) => p.post({ type: 'maskEdit', edit: encodeEdit(edit), cause: 'other-panel' }));
@@ -163,6 +176,30 @@ export class DocumentMask<U extends UriLike<U>> {
         await Promise.all(posts);
       }
     }
+  }
+
+  /**
+   * Writes a model's proposal (RAS labels on this grid) into the mask as `choice` says: one edit, one undo step, sent
+   * to every panel. `hooks` run after the mask's own undo and redo (the proposal comes back with an undo). Returns
+   * the edit (empty when nothing changed, and then no undo step is made).
+   */
+  async accept(proposal: Uint8Array, choice: AcceptChoice, label: string, hooks: { undo(): void; redo(): void }): Promise<LabelEdit> {
+    const edit = acceptProposal(this.labels.data, proposal, this.handEdits.map(), choice);
+    if (edit.count === 0) return edit;
+    this.changes.fire({
+      label,
+      edit,
+      undo: () => {
+        this.undo(edit);
+        hooks.undo();
+      },
+      redo: () => {
+        this.redo(edit);
+        hooks.redo();
+      },
+    }, (err) => this.host.log.error(`${this.scan.file}: a change listener failed: ${(err as Error)?.message ?? err}`));
+    await this.broadcast(() => ({ type: 'maskEdit', edit: encodeEdit(edit), cause: 'accept' }));
+    return edit;
   }
 
   private undo(edit: LabelEdit): void {
@@ -195,6 +232,7 @@ export class DocumentMask<U extends UriLike<U>> {
       labels = read.labels;
     }
     this.labels.replace(labels);
+    this.handEdits.setBaseline(labels);
     await this.broadcast(() => ({ type: 'mask', mask: this.voxels(), reason: 'revert' }));
   }
 
@@ -256,7 +294,8 @@ export class DocumentMask<U extends UriLike<U>> {
     if (difference) refuse(`that file exists and is not on the voxel grid of ${this.scan.file} (${difference}), so it is left as it is`);
   }
 
-  private async broadcast(message: () => HostToWebview): Promise<void> {
+  /** Posts to every panel of the document; `message` makes a fresh one per panel (buffers are not shared). */
+  async broadcast(message: () => HostToWebview): Promise<void> {
     await Promise.all([...this.panels].map((panel) => panel.post(message())));
   }
 }

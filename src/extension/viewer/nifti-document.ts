@@ -7,6 +7,9 @@ import { NiftiError } from '../../core/nifti/index';
 import {
   VIEWER_PROTOCOL_VERSION, type ChannelVoxels, type HostToWebview, type ViewerSettings,
 } from '../../core/viewer-protocol/messages';
+import type { AcceptChoice } from '../../core/labels/proposal-accept';
+import { DocumentSegmentation } from '../segment/document-segmentation';
+import { proposalVoxels } from '../segment/proposal';
 import { DocumentMask, type MaskBackup, type MaskChange, type MaskPanel } from './document-mask';
 import type { DisposableLike } from './emitter';
 import { FILE_TYPE_FILE, baseName, parentUri, siblingUri, type DocumentHost, type UriLike } from './host-ports';
@@ -16,7 +19,10 @@ import { ScanChannels } from './scan-channels';
 export type InitMessage = Extract<HostToWebview, { type: 'init' }>;
 
 export type DocumentState<U extends UriLike<U>> =
-  | { readonly kind: 'loaded'; readonly scan: RasScan; readonly channels: ScanChannels<U>; readonly mask: DocumentMask<U> }
+  | {
+    readonly kind: 'loaded'; readonly scan: RasScan; readonly channels: ScanChannels<U>; readonly mask: DocumentMask<U>;
+    readonly segmentation: DocumentSegmentation;
+  }
   | { readonly kind: 'failed'; readonly message: string };
 
 export interface OpenOptions<U> {
@@ -43,7 +49,8 @@ export class NiftiDocument<U extends UriLike<U>> {
       const mask = await DocumentMask.open(uri, scan, folderFiles, host, { backup: options.backup, protectedFiles });
       host.log.info(`${name}: ${scan.geometry.stored.shape.join('×')} ${scan.volume.datatype}, stored ${scan.geometry.stored.axcodes}, `
         + `${channels.infos.length} channel(s), mask ${mask.info().file}${mask.info().exists ? '' : ' (new)'}`);
-      return new NiftiDocument(uri, { kind: 'loaded', scan, channels, mask });
+      const segmentation = new DocumentSegmentation(name, mask, host.log);
+      return new NiftiDocument(uri, { kind: 'loaded', scan, channels, mask, segmentation });
     } catch (err) {
       // NiftiError messages start with the file name; anything else (out of memory, a bug) gets it prepended.
       const message = err instanceof NiftiError ? err.message : `${name}: cannot be opened (${(err as Error)?.message ?? String(err)})`;
@@ -64,8 +71,8 @@ export class NiftiDocument<U extends UriLike<U>> {
       initial: channelVoxels(state.scan, 0),
       overlays: [],
       mask: state.mask.voxels(),
-      proposal: null,
-      segmentation: { phase: 'idle' },
+      proposal: state.segmentation.current && proposalVoxels(state.segmentation.current),
+      segmentation: state.segmentation.statusNow,
       settings,
     };
   }
@@ -83,6 +90,31 @@ export class NiftiDocument<U extends UriLike<U>> {
   /** A panel's stroke (the webview's `edit` message). */
   async edit(from: MaskPanel, label: unknown, edit: unknown): Promise<void> {
     await this.loadedState().mask.edit(from, label, edit);
+  }
+
+  /** The model's run and proposal (loaded documents only). */
+  get segmentation(): DocumentSegmentation {
+    return this.loadedState().segmentation;
+  }
+
+  /** A panel's Accept button; a proposal id the panel no longer shows is ignored. */
+  async acceptProposal(id: unknown, choice: AcceptChoice): Promise<void> {
+    if (typeof id !== 'number') throw new Error(`acceptProposal: the proposal id ${JSON.stringify(id)} is not a number`);
+    await this.loadedState().segmentation.accept(id, choice);
+  }
+
+  async discardProposal(id: unknown): Promise<void> {
+    if (typeof id !== 'number') throw new Error(`discardProposal: the proposal id ${JSON.stringify(id)} is not a number`);
+    await this.loadedState().segmentation.discard(id);
+  }
+
+  cancelSegmentation(): void {
+    if (this.state.kind === 'loaded') this.state.segmentation.cancel();
+  }
+
+  /** Plain files beside the image now (channel files may have been added since it was opened). */
+  folderFiles(host: DocumentHost<U>): Promise<string[] | undefined> {
+    return listFolder(this.uri, host);
   }
 
   /** Mask edits, for VS Code's onDidChangeCustomDocument. A failed document never changes. */
@@ -121,6 +153,7 @@ export class NiftiDocument<U extends UriLike<U>> {
     if (this.disposed) return;
     this.disposed = true;
     if (this.state.kind === 'loaded') {
+      this.state.segmentation.dispose();
       this.state.channels.clear();
       this.state.mask.dispose();
     }

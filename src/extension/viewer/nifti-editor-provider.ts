@@ -26,9 +26,9 @@ export class NiftiEditorProvider implements vscode.CustomEditorProvider<Document
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {}
 
-  static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): vscode.Disposable {
+  static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): { provider: NiftiEditorProvider; disposable: vscode.Disposable } {
     const provider = new NiftiEditorProvider(context.extensionUri, log);
-    return vscode.Disposable.from(
+    return { provider, disposable: vscode.Disposable.from(
       vscode.window.registerCustomEditorProvider(NIFTI_VIEW_TYPE, provider, {
         // Volumes are large: a hidden panel gives its memory back and gets a fresh init (its `ready`) when shown.
         webviewOptions: { retainContextWhenHidden: false },
@@ -40,7 +40,7 @@ export class NiftiEditorProvider implements vscode.CustomEditorProvider<Document
           provider.postSettingsToAll();
         }
       }),
-    );
+    ) };
   }
 
   async openCustomDocument(uri: vscode.Uri, openContext: vscode.CustomDocumentOpenContext): Promise<Document> {
@@ -82,6 +82,7 @@ export class NiftiEditorProvider implements vscode.CustomEditorProvider<Document
       post: (message) => webview.postMessage(message),
       settings: () => this.settingsFor(document.uri),
       setLabels: (labels) => this.storeLabels(labels),
+      segment: () => void vscode.commands.executeCommand('swinfuse.segment', document.uri),
       log: this.log,
     });
     const entry = { document, session, panel };
@@ -100,6 +101,22 @@ export class NiftiEditorProvider implements vscode.CustomEditorProvider<Document
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'viewer.css')).toString(),
       title: document.name,
     });
+  }
+
+  /** The document of the active viewer panel, else of the last one opened; undefined when no viewer is open. */
+  activeDocument(): Document | undefined {
+    const panels = [...this.panels];
+    return (panels.find((p) => p.panel.active) ?? panels.at(-1))?.document;
+  }
+
+  /** The open document of `uri`, if a viewer shows it. */
+  documentFor(uri: vscode.Uri): Document | undefined {
+    return [...this.panels].find((p) => p.document.uri.toString() === uri.toString())?.document;
+  }
+
+  /** The document's file access and messages, as the segmentation reads channel files through it. */
+  hostFor(document: Document): DocumentHost<vscode.Uri> {
+    return this.documentHost(document.uri);
   }
 
   /**

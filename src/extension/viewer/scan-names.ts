@@ -13,6 +13,12 @@ const MODALITY_BY_SUFFIX: Readonly<Record<string, BratsModality>> = {
   t2f: 'flair', t1c: 't1ce', t1n: 't1', t2w: 't2',
 };
 
+/** The modality a model card's channel name stands for ("t1ce", "T1c", "t2f"...), if it is one of BraTS's four. */
+export function modalityOfChannelName(name: string): BratsModality | undefined {
+  const key = name.trim().toLowerCase();
+  return Object.hasOwn(MODALITY_BY_SUFFIX, key) ? MODALITY_BY_SUFFIX[key] : key === 't1gd' ? 't1ce' : undefined;
+}
+
 // The prefix is greedy but must be followed by a separator, so `x_t1ce` is never read as `x_t1` + `ce`.
 const BRATS_NAME = /^(.+)([_-])(flair|t1ce|t1|t2|t2f|t1c|t1n|t2w)\.nii(\.gz)?$/i;
 const NIFTI_EXTENSION = /\.nii(\.gz)?$/i;

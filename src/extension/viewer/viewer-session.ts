@@ -8,6 +8,7 @@ import type {
 } from '../../core/viewer-protocol/messages';
 import { VIEWER_PROTOCOL_VERSION } from '../../core/viewer-protocol/messages';
 import { answer, type Reply } from '../../core/viewer-protocol/rpc';
+import { checkAcceptChoice, type AcceptChoice } from '../../core/labels/proposal-accept';
 import type { MaskPanel } from './document-mask';
 import type { Logger } from './host-ports';
 import type { InitMessage } from './nifti-document';
@@ -23,6 +24,9 @@ export interface ViewerContent {
   /** Joins the document's broadcasts; returns the leaving. */
   attach(panel: MaskPanel): () => void;
   edit(from: MaskPanel, label: unknown, edit: unknown): Promise<void>;
+  acceptProposal(id: unknown, choice: AcceptChoice): Promise<void>;
+  discardProposal(id: unknown): Promise<void>;
+  cancelSegmentation(): void;
 }
 
 export interface SessionPorts {
@@ -32,6 +36,8 @@ export interface SessionPorts {
   settings(): ViewerSettings;
   /** Stores the label picker's list (swinfuse.editor.labels); validates it, rejects with the reason when invalid. */
   setLabels(labels: unknown): Promise<void>;
+  /** The panel's Segment button: runs SwinFUSE: Segment on this panel's document. */
+  segment(): void;
   readonly log: Logger;
 }
 
@@ -97,6 +103,28 @@ export class ViewerSession implements MaskPanel {
           await this.ports.setLabels((m as { labels?: unknown }).labels);
         } catch (err) {
           log.warn(`${name}: the label list was not stored: ${(err as Error)?.message ?? err}`);
+        }
+        return;
+      case 'segment':
+        this.ports.segment();
+        return;
+      case 'cancelSegmentation':
+        this.content.cancelSegmentation();
+        return;
+      case 'acceptProposal': {
+        const { proposalId, choice } = m as { proposalId?: unknown; choice?: unknown };
+        try {
+          await this.content.acceptProposal(proposalId, checkAcceptChoice(choice));
+        } catch (err) {
+          log.error(`${name}: cannot accept the proposal: ${(err as Error)?.message ?? err}`);
+        }
+        return;
+      }
+      case 'discardProposal':
+        try {
+          await this.content.discardProposal((m as { proposalId?: unknown }).proposalId);
+        } catch (err) {
+          log.error(`${name}: cannot discard the proposal: ${(err as Error)?.message ?? err}`);
         }
         return;
       case 'rendered':
