@@ -3,7 +3,8 @@
 import { readNiftiFile, toRas, type NiftiVolume } from '../src/core/nifti';
 import {
   DEFAULT_EDITOR_SETTINGS, VIEWER_PROTOCOL_VERSION,
-  type ChannelInfo, type ChannelVoxels, type HostToWebview, type LabelColor, type MaskInfo, type Overlay, type ViewerSettings,
+  type ChannelInfo, type ChannelVoxels, type HostToWebview, type LabelColor, type MaskInfo, type Overlay, type ProposalVoxels,
+  type SegmentationStatus, type ViewerSettings,
 } from '../src/core/viewer-protocol';
 import type { OrientedVolume } from '../src/core/nifti';
 
@@ -37,6 +38,9 @@ export interface DocumentOptions {
   /** The editable mask's voxels (RAS layout; zeros by default) and where it saves. */
   readonly mask?: Uint8Array;
   readonly maskInfo?: Partial<MaskInfo>;
+  /** The proposal under review and the segmentation's status, as a re-created webview's init carries them. */
+  readonly proposal?: ProposalVoxels | null;
+  readonly segmentation?: SegmentationStatus;
 }
 
 export function documentFromVolume(volume: NiftiVolume, name: string, options: DocumentOptions = {}): StandInDocument {
@@ -71,8 +75,8 @@ export function documentFromVolume(volume: NiftiVolume, name: string, options: D
       file: `${name.replace(/\.nii(\.gz)?$/, '')}_mask.nii.gz`, exists: false, refused: null, ...options.maskInfo,
       data: copyBuffer(options.mask ?? new Uint8Array(perChannel)),
     },
-    proposal: null,
-    segmentation: { phase: 'idle' },
+    proposal: options.proposal ?? null,
+    segmentation: options.segmentation ?? { phase: 'idle' },
     settings: { convention: 'radiological', layout: '1x3', editor: DEFAULT_EDITOR_SETTINGS, ...options.settings },
   };
   return {

@@ -11,7 +11,6 @@ import { layoutPanes } from './geometry/pane-layout';
 import { FrameLoop } from './render/frame-loop';
 import { ViewerRenderer } from './render/viewer-renderer';
 import { ViewerSession, type InitMessage } from './session';
-import { applySettings } from './state/actions';
 import {
   pickLabel, setBrushRadius, setFill, setIslands, setThreshold, setTool,
 } from './state/editor-actions';
@@ -22,6 +21,7 @@ import { attachPointerTools } from './tools/pointer-tools';
 import { EditorPanel } from './ui/editor-panel';
 import { LabelsPanel } from './ui/labels-panel';
 import { OverlayPanel } from './ui/overlay-panel';
+import { ProposalPanel } from './ui/proposal-panel';
 import { StatsPanel } from './ui/stats-panel';
 import { PaneChrome } from './ui/pane-chrome';
 import { buildShell, type Shell } from './ui/shell';
@@ -39,7 +39,7 @@ export interface WebviewMemory {
 }
 
 /** State fields that only the DOM shows: changing them needs no canvas redraw. */
-const DOM_ONLY: ReadonlySet<keyof ViewerState> = new Set(['hover', 'pointerView', 'message', 'pendingChannel']);
+const DOM_ONLY: ReadonlySet<keyof ViewerState> = new Set(['hover', 'pointerView', 'message', 'pendingChannel', 'proposal', 'segmentation']);
 
 function maskInfoOf(mask: { file: string; exists: boolean; refused: string | null }) {
   return { file: mask.file, exists: mask.exists, refused: mask.refused };
@@ -56,6 +56,7 @@ export class ViewerApp {
   private readonly editorPanel: EditorPanel;
   private readonly labelsPanel: LabelsPanel;
   private readonly statsPanel: StatsPanel;
+  private readonly proposalPanel: ProposalPanel;
   private readonly status: StatusLine;
   private session: ViewerSession | null = null;
   private detachSession: (() => void) | null = null;
@@ -105,7 +106,14 @@ export class ViewerApp {
       setLabels: (labels) => this.session?.setLabels(labels),
     });
     this.statsPanel = new StatsPanel();
-    this.shell.sideColumn.prepend(this.editorPanel.root, this.labelsPanel.root, this.statsPanel.root);
+    this.proposalPanel = new ProposalPanel({
+      segment: () => this.session?.review.segment(),
+      cancelSegmentation: () => this.session?.review.cancelSegmentation(),
+      accept: (id, choice) => this.session?.review.accept(id, choice),
+      discard: (id) => this.session?.review.discard(id),
+    });
+    // Segmentation first: its review is what the user acts on next when a proposal arrives.
+    this.shell.sideColumn.prepend(this.proposalPanel.root, this.editorPanel.root, this.labelsPanel.root, this.statsPanel.root);
     this.status = new StatusLine(this.shell.status);
     this.background = readTheme(root);
     try {
@@ -139,11 +147,14 @@ export class ViewerApp {
   onMessage(message: HostToWebview): void {
     switch (message.type) {
       case 'init': this.openDocument(message); break;
-      case 'settings': this.session?.store.update((s) => applySettings(s, message.settings)); break;
+      case 'settings': this.session?.applySettings(message.settings); break;
       case 'overlay': this.guard(() => this.session?.addOverlay(message.overlay)); break;
+      // Undo, redo, another panel's stroke, or an accepted proposal: all the host's edits apply the same way.
       case 'maskEdit': this.guard(() => this.session?.editor.applyHostEdit(message.edit)); break;
       case 'mask': this.guard(() => this.session?.editor.replaceMask(message.mask.data, maskInfoOf(message.mask))); break;
       case 'maskInfo': this.session?.setMaskInfo(message.mask); break;
+      case 'proposal': this.guard(() => this.session?.review.show(message.proposal)); break;
+      case 'segmentation': this.session?.review.setSegmentation(message.status); break;
       case 'reply': this.requester.receive(message); break;
     }
   }
@@ -159,6 +170,7 @@ export class ViewerApp {
       const session = new ViewerSession(init, this.requester, startedAt, {
         postEdit: (label, edit) => this.post({ type: 'edit', label, edit: encodeEdit(edit) }),
         postLabels: (labels) => this.post({ type: 'setLabels', labels }),
+        postProposal: (message) => this.post(message),
       });
       this.session = session;
       this.renderer?.setDocument(session.state().doc.shape, session.state().doc.spacing);
@@ -185,6 +197,10 @@ export class ViewerApp {
       document.title = init.document.name;
       this.invalidate();
     });
+    // The proposal under review when the webview was (re-)created; one that does not fit the grid is reported
+    // without taking the document down with it.
+    const opened = this.session;
+    if (opened && init.proposal) this.guard(() => opened.review.show(init.proposal));
   }
 
   /** Remembers the view (throttled) so a re-created webview opens where the user left it. */
@@ -230,6 +246,7 @@ export class ViewerApp {
       this.editorPanel.update(state);
       this.labelsPanel.update(state);
       this.statsPanel.update(state);
+      this.proposalPanel.update(state);
       this.status.update(state, session.sources);
       this.frameCount++;
       document.body.dataset.frames = String(this.frameCount);

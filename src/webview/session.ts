@@ -2,7 +2,9 @@
 // messages run on them. A new init replaces the whole session.
 import { computeLabelStats } from '../core/labels/label-stats';
 import type { LabelEdit } from '../core/labels/label-edit';
-import type { ChannelVoxels, HostToWebview, LabelColor, MaskInfo, Overlay } from '../core/viewer-protocol/messages';
+import type {
+  ChannelVoxels, HostToWebview, LabelColor, MaskInfo, Overlay, ViewerSettings,
+} from '../core/viewer-protocol/messages';
 import type { HostRequests } from './host-requests';
 import type { Requester } from '../core/viewer-protocol/rpc';
 import type { PaneView } from './geometry/views';
@@ -12,9 +14,10 @@ import { OverlayStore } from './model/overlay-store';
 import { ScaledImages } from './model/scaled-images';
 import { setEditorLabels } from './state/editor-actions';
 import { MaskEditor, type EditLabel } from './tools/mask-editor';
+import { ProposalReview, type ProposalRequest } from './proposal-review';
 import type { RenderSources } from './render/frame-inputs';
 import {
-  applyPreset, ensureDisplay, setColormap, setWindowLevel, toggleLabel, updateOverlayLayer, upsertOverlayLayer,
+  applyPreset, applySettings, ensureDisplay, setColormap, setWindowLevel, toggleLabel, updateOverlayLayer, upsertOverlayLayer,
 } from './state/actions';
 import { Store } from './state/store';
 import {
@@ -36,10 +39,11 @@ export function documentOf(init: InitMessage): DocumentInfo {
   };
 }
 
-/** What the session tells the host: edits and label-list changes. */
+/** What the session tells the host: edits, label-list changes and the segmentation panel's requests. */
 export interface SessionLink {
   postEdit(label: EditLabel, edit: LabelEdit): void;
   postLabels(labels: readonly LabelColor[]): void;
+  postProposal(message: ProposalRequest): void;
 }
 
 export class ViewerSession {
@@ -49,6 +53,7 @@ export class ViewerSession {
   readonly sources: RenderSources;
   readonly mask: MaskStore;
   readonly editor: MaskEditor;
+  readonly review: ProposalReview;
   private readonly scaled = new ScaledImages();
   /** performance.now() when the init arrived; the 'rendered' message reports the time since. */
   readonly startedAt: number;
@@ -70,6 +75,9 @@ export class ViewerSession {
     state = { ...state, ...ensureDisplay(state, first.index, first.stats) };
     this.store = new Store(state);
     for (const overlay of init.overlays) this.addOverlay(overlay);
+    this.review = new ProposalReview(this.store, this.overlays, (m) => link.postProposal(m));
+    // A re-created webview picks up a running segmentation; the app shows init's proposal (it may be refused).
+    this.review.setSegmentation(init.segmentation ?? { phase: 'idle' });
     this.editor = new MaskEditor({
       store: this.store,
       mask: this.mask,
@@ -99,7 +107,15 @@ export class ViewerSession {
   /** The picker's list changed: shown at once, and the host stores it in the settings (which come back). */
   setLabels(labels: readonly LabelColor[]): void {
     this.store.update((s) => setEditorLabels(s, labels));
+    this.review.recolor(labels);
     this.link.postLabels(labels);
+  }
+
+  /** The host's settings changed (convention, layout, the label list and shortcuts). */
+  applySettings(settings: ViewerSettings): void {
+    const labels = this.state().editor.labels;
+    this.store.update((s) => applySettings(s, settings));
+    if (this.state().editor.labels !== labels) this.review.recolor(this.state().editor.labels);
   }
 
   state(): ViewerState {

@@ -51,6 +51,23 @@ export class OverlayStore {
     return this.byName.get(name);
   }
 
+  /** Forgets an overlay and its voxels (a discarded or accepted proposal); false when there was none. */
+  delete(name: string): boolean {
+    return this.byName.delete(name);
+  }
+
+  /**
+   * The same label voxels with another colour table (the picker's colours changed). A new id, so palette caches
+   * keyed on it pick up the colours; the voxels are shared, not copied.
+   */
+  recolor(name: string, colors: readonly LabelColor[]): OverlayData | undefined {
+    const old = this.byName.get(name);
+    if (!old || old.kind !== 'labels') return old;
+    const data: LabelsData = { ...old, id: this.nextId++, colors: labelColors(colors) };
+    this.byName.set(name, data);
+    return data;
+  }
+
   dispose(): void {
     this.byName.clear();
   }

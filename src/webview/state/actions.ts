@@ -93,16 +93,24 @@ export function layerForOverlay(overlay: Overlay): OverlayLayerState {
     : { kind: 'probability', name: overlay.name, visible: true, opacity: 0.6, threshold: 0.5 };
 }
 
-/** Adds an overlay's layer, or keeps the settings of the layer it replaces (same name and kind). */
-export function upsertOverlayLayer(s: ViewerState, overlay: Overlay): Change {
+/**
+ * Adds an overlay's layer (with `fresh`'s settings, the defaults unless given), or keeps the settings of the layer
+ * it replaces (same name and kind).
+ */
+export function upsertOverlayLayer(s: ViewerState, overlay: Overlay, fresh: OverlayLayerState = layerForOverlay(overlay)): Change {
   const index = s.overlays.findIndex((l) => l.name === overlay.name);
   const old = s.overlays[index];
   if (old && old.kind === overlay.kind) return {};
-  let overlays = index >= 0 ? s.overlays.map((l, i) => (i === index ? layerForOverlay(overlay) : l)) : [...s.overlays, layerForOverlay(overlay)];
+  let overlays = index >= 0 ? s.overlays.map((l, i) => (i === index ? fresh : l)) : [...s.overlays, fresh];
   // One labels layer and one probability layer are drawn at a time: a new one takes over from the others.
   const shown = overlays.find((l) => l.name === overlay.name)!;
   overlays = overlays.map((l) => (l !== shown && l.kind === shown.kind && l.visible ? { ...l, visible: false } : l));
   return { overlays };
+}
+
+/** Drops a layer from the list (its data leaves the OverlayStore at the same time). */
+export function removeOverlayLayer(s: ViewerState, name: string): Change {
+  return s.overlays.some((l) => l.name === name) ? { overlays: s.overlays.filter((l) => l.name !== name) } : {};
 }
 
 export function updateOverlayLayer(s: ViewerState, name: string, patch: Partial<OverlayLayerState>): Change {

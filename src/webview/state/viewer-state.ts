@@ -5,7 +5,8 @@ import type { Reorientation } from '../../core/nifti/reorient';
 import type { LabelStats } from '../../core/labels/label-stats';
 import {
   DEFAULT_EDITOR_SETTINGS,
-  type ChannelInfo, type Convention, type EditorAction, type LabelColor, type Layout, type MaskInfo, type ViewerSettings,
+  type ChannelInfo, type Convention, type EditorAction, type LabelColor, type Layout, type MaskInfo, type ProposalInfo,
+  type SegmentationStatus, type ViewerSettings,
 } from '../../core/viewer-protocol/messages';
 import { DEFAULT_CAMERA, type ViewCamera } from '../geometry/view-transform';
 import type { PaneView, SliceView } from '../geometry/views';
@@ -91,6 +92,13 @@ export interface ViewerState {
   /** Bumped by every change of the mask's voxels, so the frame redraws; which slices changed is in the MaskStore. */
   readonly maskRevision: number;
   readonly maskStats: LabelStats;
+  /**
+   * The model's proposal under review (its voxels are the two proposal overlays in the OverlayStore; the labels'
+   * voxel counts are the webview's own count of them), or null.
+   */
+  readonly proposal: ProposalInfo | null;
+  /** A segmentation of this document running in the host, with its progress. */
+  readonly segmentation: SegmentationStatus;
 }
 
 export type EditorTool = 'navigate' | 'brush' | 'eraser' | 'fill';
@@ -169,5 +177,7 @@ export function initialState(doc: DocumentInfo, settings: ViewerSettings, channe
     maskInfo: mask.info,
     maskRevision: 0,
     maskStats: mask.stats,
+    proposal: null,
+    segmentation: { phase: 'idle' },
   };
 }

@@ -1,5 +1,5 @@
 // The webview's DOM, built inside the host's <div id="app">: toolbar, viewing area (one canvas under the pane
-// overlays), side column (mask tools, labels, statistics, layers), status line.
+// overlays), side column (segmentation, mask tools, labels, statistics, layers), status line.
 import { el } from './dom';
 
 export interface Shell {
