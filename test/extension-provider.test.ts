@@ -19,7 +19,7 @@ import { ConfigurationTarget, FakePanel, Uri, stub, workspace } from './helpers/
 const extension = await import('../src/extension/extension');
 const { NIFTI_VIEW_TYPE } = await import('../src/extension/viewer/nifti-editor-provider');
 
-const context = { subscriptions: [] as { dispose(): unknown }[], extensionUri: Uri.file('/ext') };
+const context = { subscriptions: [] as { dispose(): unknown }[], extensionUri: Uri.file('/ext'), globalStorageUri: Uri.file(join(tmpdir(), 'swinfuse-provider-test-storage')) };
 extension.activate(context as never);
 after(() => context.subscriptions.forEach((d) => d.dispose()));
 beforeEach(() => stub.reset());

@@ -108,11 +108,15 @@ test('linux-x64 vsix holds the bundles and only linux/x64 ONNX Runtime binaries'
       const none = () => ({ dispose() {} });
       const vscode = {
         commands: { registerCommand: (id) => (ids.push(id), none()) },
-        window: { createOutputChannel: none, registerCustomEditorProvider: (viewType) => (ids.push(viewType), none()) },
+        window: {
+          createOutputChannel: none, registerCustomEditorProvider: (viewType) => (ids.push(viewType), none()),
+          createTreeView: (view) => (ids.push(view), none()),
+        },
         workspace: { onDidChangeConfiguration: none }, Disposable: { from: none },
+        Uri: { joinPath: (base, ...parts) => ({ fsPath: [base.fsPath, ...parts].join('/') }) },
       };
       M._load = function (r, ...a) { return r === 'vscode' ? vscode : load.call(this, r, ...a); };
-      require(${JSON.stringify(path.join(ext, 'dist', 'extension.js'))}).activate({ subscriptions: [], extensionUri: {} });
+      require(${JSON.stringify(path.join(ext, 'dist', 'extension.js'))}).activate({ subscriptions: [], extensionUri: { fsPath: '/nonexistent/ext' }, globalStorageUri: { fsPath: '/nonexistent/storage' } });
       const ort = require(${JSON.stringify(path.join(ext, 'node_modules', 'onnxruntime-node'))});
       // The packaged inference worker loads onnxruntime too, and answers a job for a missing model with its error.
       const { Worker } = require('node:worker_threads');
@@ -126,11 +130,13 @@ test('linux-x64 vsix holds the bundles and only linux/x64 ONNX Runtime binaries'
         job: { kind: 'raw', session: { model: 'missing.onnx', device: 'cpu' }, input: new Float32Array(8), shape: [1, 2, 2, 2], overlap: 0.5, sigmaScale: 0.125 } });`;
     const res = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' });
     assert.equal(res.status, 0, res.stderr);
-    // Every command and custom editor the packaged manifest contributes is registered on activation, and nothing else.
+    // Every command, custom editor and view the packaged manifest contributes is registered on activation, and
+    // nothing else.
     const contributes = (JSON.parse(readFileSync(path.join(ext, 'package.json'), 'utf8')) as {
-      contributes: { commands: { command: string }[]; customEditors: { viewType: string }[] };
+      contributes: { commands: { command: string }[]; customEditors: { viewType: string }[]; views: Record<string, { id: string }[]> };
     }).contributes;
-    const declared = [...contributes.commands.map((c) => c.command), ...contributes.customEditors.map((e) => e.viewType)].sort();
+    const declared = [...contributes.commands.map((c) => c.command), ...contributes.customEditors.map((e) => e.viewType),
+      ...Object.values(contributes.views).flat().map((v) => v.id)].sort();
     assert.equal(res.stdout, `${declared.join()} function ModelFileError: no such model file`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -122,6 +122,13 @@ export interface ProgressRecord {
 
 type Picker = (items: readonly unknown[], options: unknown) => unknown;
 
+export interface InputBoxOptions {
+  title?: string;
+  prompt?: string;
+  value?: string;
+  validateInput?: (text: string) => unknown;
+}
+
 export const stub = {
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   editors: new Map<string, { provider: unknown; options: unknown }>(),
@@ -149,10 +156,16 @@ export const stub = {
   progress: [] as ProgressRecord[],
   executed: [] as { command: string; args: unknown[] }[],
   treeProviders: new Map<string, unknown>(),
+  /** Paths of the documents window.showTextDocument showed, in order. */
+  shownDocuments: [] as string[],
+  /** The options of every showInputBox, in order (title, prompt, value, validateInput). */
+  inputOptions: [] as InputBoxOptions[],
   reset(): void {
     for (const list of [this.errors, this.warnings, this.infos, this.reads, this.logLines, this.writes]) list.length = 0;
     for (const list of [this.quickPicks, this.inputs, this.openDialogs, this.messageAnswers, this.shownPicks, this.progress, this.executed]) list.length = 0;
     this.treeProviders.clear();
+    this.shownDocuments.length = 0;
+    this.inputOptions.length = 0;
     this.updates.length = 0;
     this.config.clear();
     workspace.workspaceFolders = undefined;
@@ -185,7 +198,10 @@ export const window = {
   showWarningMessage: async (message: string, ..._items: unknown[]) => { stub.warnings.push(message); return answer(stub.messageAnswers); },
   showInformationMessage: async (message: string, ..._items: unknown[]) => { stub.infos.push(message); return answer(stub.messageAnswers); },
   showOpenDialog: async (_options?: unknown) => stub.openDialogs.shift(),
-  showInputBox: async (_options?: unknown) => stub.inputs.shift(),
+  showInputBox: async (options?: unknown) => {
+    stub.inputOptions.push((options ?? {}) as InputBoxOptions);
+    return stub.inputs.shift();
+  },
   showQuickPick: async (items: readonly unknown[] | Promise<readonly unknown[]>, options?: { title?: string; placeHolder?: string }) => {
     const list = await items;
     stub.shownPicks.push({
@@ -211,6 +227,11 @@ export const window = {
   createTreeView: (id: string, options: { treeDataProvider: unknown }) => {
     stub.treeProviders.set(id, options.treeDataProvider);
     return { dispose: () => stub.treeProviders.delete(id), reveal: async () => undefined, message: undefined as string | undefined };
+  },
+  /** Records the document's path; resolves to a minimal editor. */
+  showTextDocument: async (document: { uri: Uri }, _options?: unknown) => {
+    stub.shownDocuments.push(document.uri.path);
+    return { document };
   },
   tabGroups: { activeTabGroup: { activeTab: undefined as { input: unknown } | undefined } },
   activeTextEditor: undefined,
@@ -246,6 +267,11 @@ export const workspace = {
     createDirectory: async (uri: Uri) => {
       await mkdir(uri.path, { recursive: true });
     },
+  },
+  /** Reads the file from disk (rejecting when it cannot, as VS Code does); the document is read-only here. */
+  openTextDocument: async (uri: Uri) => {
+    const text = await readFile(uri.path, 'utf8');
+    return { uri, getText: () => text };
   },
   workspaceFolders: undefined as { uri: Uri }[] | undefined,
   getConfiguration: (section: string, _scope?: unknown) => ({

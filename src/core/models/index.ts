@@ -5,3 +5,4 @@ export { importCheckpoint, type ImportRequest, type ImportResult } from './impor
 export { type ModelCard, type LabelScheme, cardPathFor, labelInfo, makeModelCard, BRATS_CHANNELS } from './model-card';
 export type { WeightLookup, WeightTensor } from './weights';
 export { mulberry32, randomStateDict } from './random-weights';
+export { guessModelConfig, type GuessedConfig, type ShapeDict } from './guess-config';
