@@ -4,17 +4,17 @@
 // disk and the file's geometry against the image's. Finally close and reopen: the saved mask comes back.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { readNiftiFile } from '../../src/core/nifti';
 import { naiveEllipsoid, type Vec3 } from '../helpers/labels-reference';
 import { voxelOnPage } from '../webview-screen';
 import { ensureCodeServer } from './code-server';
 import {
-  ARTIFACTS, REPO, assertNoErrorNotifications, closeAll, createSandbox, installExtension, openInCustomEditor,
-  openWorkbench, packageVsix, paneTitle, runCommand, settle, sliceBox, startServer, stepRunner, waitForEditorTab,
+  ARTIFACTS, REPO, activeTabDirty, addUserSettings, assertNoErrorNotifications, closeAll, createSandbox, installExtension, openInCustomEditor,
+  openWorkbench, packageVsix, paneTitle, runCommand, settle, sliceBox, startServer, statsVoxels, stepRunner, waitForEditorTab,
   waitForExtension, waitForRendered, waitUntil, webviewFrame, type Sandbox, type Server, type Workbench,
 } from './harness';
 
@@ -32,17 +32,6 @@ let server: Server | undefined;
 let workbench: Workbench | undefined;
 
 const step = stepRunner(() => ({ sandbox, workbench }));
-
-/** Voxels of a label as the statistics panel counts them (0 when the label has no row or no voxels). */
-async function labelVoxels(frame: Frame, label: number): Promise<number> {
-  const text = await frame.locator(`#swv-stats tr[data-label="${label}"]`).first().getAttribute('data-voxels', { timeout: 1_000 }).catch(() => null);
-  return Number(text ?? 0);
-}
-
-/** Whether VS Code marks the active editor tab as having unsaved changes. */
-async function activeTabDirty(page: Page): Promise<boolean> {
-  return page.locator('.tabs-container .tab.active').evaluate((tab) => tab.classList.contains('dirty'));
-}
 
 function sha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -63,10 +52,7 @@ test(`${IMAGE}: brush, Ctrl+Z, Ctrl+Shift+Z, Ctrl+S write the mask beside it wit
   const box = sandbox;
   // Hot exit on (the harness turns it off) and auto save off: a window reload must bring unsaved mask edits back
   // from VS Code's backup, not from a save.
-  const userSettings = path.join(box.userDataDir, 'User', 'settings.json');
-  writeFileSync(userSettings, JSON.stringify({
-    ...JSON.parse(readFileSync(userSettings, 'utf8')), 'files.hotExit': 'onExitAndWindowClose', 'files.autoSave': 'off',
-  }, null, 2));
+  addUserSettings(box, { 'files.hotExit': 'onExitAndWindowClose', 'files.autoSave': 'off' });
   const imagePath = path.join(box.workspace, IMAGE);
   const maskPath = path.join(box.workspace, MASK);
   const imageHash = sha256(imagePath);
@@ -88,7 +74,7 @@ test(`${IMAGE}: brush, Ctrl+Z, Ctrl+Shift+Z, Ctrl+S write the mask beside it wit
   let frame = await open();
   await step(t, 'a new, empty mask that will save as markers_las_seg.nii.gz', async () => {
     await waitUntil('the mask file shown', async () => (await frame.locator('#swv-mask-file').textContent()) ?? '', (s) => s.includes(MASK));
-    assert.equal(await labelVoxels(frame, 1), 0);
+    assert.equal(await statsVoxels(frame, 1), 0);
     assert.equal(await activeTabDirty(page), false);
   });
 
@@ -110,17 +96,17 @@ test(`${IMAGE}: brush, Ctrl+Z, Ctrl+Shift+Z, Ctrl+S write the mask beside it wit
 
   await step(t, 'paint: one click with the brush', async () => {
     await page.mouse.click(at[0], at[1]);
-    await waitUntil('label 1 voxels after painting', () => labelVoxels(frame, 1), (n) => n === expected.length);
+    await waitUntil('label 1 voxels after painting', () => statsVoxels(frame, 1), (n) => n === expected.length);
     await waitUntil('dirty marker after painting', () => activeTabDirty(page), (d) => d);
   });
   await step(t, 'Ctrl+Z undoes the stroke', async () => {
     await page.keyboard.press('Control+z');
-    await waitUntil('label 1 voxels after Ctrl+Z', () => labelVoxels(frame, 1), (n) => n === 0);
+    await waitUntil('label 1 voxels after Ctrl+Z', () => statsVoxels(frame, 1), (n) => n === 0);
     await waitUntil('dirty marker after Ctrl+Z', () => activeTabDirty(page), (d) => !d);
   });
   await step(t, 'Ctrl+Shift+Z redoes it', async () => {
     await page.keyboard.press('Control+Shift+z');
-    await waitUntil('label 1 voxels after Ctrl+Shift+Z', () => labelVoxels(frame, 1), (n) => n === expected.length);
+    await waitUntil('label 1 voxels after Ctrl+Shift+Z', () => statsVoxels(frame, 1), (n) => n === expected.length);
     await waitUntil('dirty marker after Ctrl+Shift+Z', () => activeTabDirty(page), (d) => d);
   });
   await step(t, 'Ctrl+S saves the mask', async () => {
@@ -156,7 +142,7 @@ test(`${IMAGE}: brush, Ctrl+Z, Ctrl+Shift+Z, Ctrl+S write the mask beside it wit
     await page.keyboard.press('Control+w');
     await page.locator('.tabs-container .tab.active .label-name', { hasText: IMAGE }).waitFor({ state: 'detached', timeout: 20_000 });
     frame = await open();
-    await waitUntil('label 1 voxels after reopening', () => labelVoxels(frame, 1), (n) => n === expected.length);
+    await waitUntil('label 1 voxels after reopening', () => statsVoxels(frame, 1), (n) => n === expected.length);
     assert.match((await frame.locator('#swv-mask-file').textContent()) ?? '', new RegExp(MASK.replace(/\./g, '\\.')));
   });
 
@@ -170,7 +156,7 @@ test(`${IMAGE}: brush, Ctrl+Z, Ctrl+Shift+Z, Ctrl+S write the mask beside it wit
     await page.keyboard.press('2');
     await waitUntil('the selected label', () => frame.locator('#swv-labels .swv-label-item[aria-selected="true"]').getAttribute('data-label'), (l) => l === '2');
     await page.mouse.click(at2[0], at2[1]);
-    await waitUntil('label 2 voxels after painting', () => labelVoxels(frame, 2), (n) => n === expected2.length);
+    await waitUntil('label 2 voxels after painting', () => statsVoxels(frame, 2), (n) => n === expected2.length);
     await waitUntil('dirty marker', () => activeTabDirty(page), (d) => d);
   });
   await step(t, 'reload the window: the unsaved label 2 comes back from the hot-exit backup', async () => {
@@ -182,8 +168,8 @@ test(`${IMAGE}: brush, Ctrl+Z, Ctrl+Shift+Z, Ctrl+S write the mask beside it wit
     await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
     frame = (await webviewFrame(page, EXTENSION_ID, IMAGE, 120_000)).frame;
     await waitForRendered(frame);
-    await waitUntil('label 2 voxels after the reload', () => labelVoxels(frame, 2), (n) => n === expected2.length, 60_000);
-    assert.equal(await labelVoxels(frame, 1), expected.length, 'the saved label 1 is still there');
+    await waitUntil('label 2 voxels after the reload', () => statsVoxels(frame, 2), (n) => n === expected2.length, 60_000);
+    assert.equal(await statsVoxels(frame, 1), expected.length, 'the saved label 1 is still there');
     await waitUntil('the dirty marker of the restored editor', () => activeTabDirty(page), (d) => d);
   });
   await step(t, 'Ctrl+S after the reload writes both labels', async () => {

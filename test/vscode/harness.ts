@@ -173,6 +173,12 @@ export function createSandbox(files: readonly string[]): Sandbox {
   return sandbox;
 }
 
+/** Merges `settings` into the sandbox's user settings (before code-server starts). */
+export function addUserSettings(sandbox: Sandbox, settings: Record<string, unknown>): void {
+  const file = path.join(sandbox.userDataDir, 'User', 'settings.json');
+  writeFileSync(file, `${JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...settings }, null, 2)}\n`);
+}
+
 /** Copies a file into the sandbox's workspace folder, under `name` (default: its own); returns the copy's path. */
 export function copyIntoWorkspace(sandbox: Sandbox, file: string, name = path.basename(file)): string {
   const target = path.join(sandbox.workspace, name);
@@ -651,6 +657,17 @@ export async function waitForNotification(page: Page, text: string): Promise<Not
     await sleep(200);
   }
   throw new Error(`no notification containing "${text}" within ${TIMEOUTS.notification / 1000} s; saw: ${JSON.stringify(await notifications(page))}`);
+}
+
+/** Voxels of a label as the viewer's statistics panel counts them (0 when the label has no row). */
+export async function statsVoxels(frame: Frame, label: number): Promise<number> {
+  const text = await frame.locator(`#swv-stats tr[data-label="${label}"]`).first().getAttribute('data-voxels', { timeout: 1_000 }).catch(() => null);
+  return Number(text ?? 0);
+}
+
+/** Whether VS Code marks the active editor tab as having unsaved changes. */
+export async function activeTabDirty(page: Page): Promise<boolean> {
+  return page.locator('.tabs-container .tab.active').evaluate((tab) => tab.classList.contains('dirty'));
 }
 
 /** Runs a command from the command palette (F1, its title, Enter), as a user would. */
