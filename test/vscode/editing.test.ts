@@ -6,16 +6,16 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { readNiftiFile } from '../../src/core/nifti';
 import { naiveEllipsoid, type Vec3 } from '../helpers/labels-reference';
 import { voxelOnPage } from '../webview-screen';
-import { ensureCodeServer } from './code-server';
 import {
-  ARTIFACTS, REPO, activeTabDirty, addUserSettings, assertNoErrorNotifications, closeAll, createSandbox, installExtension, openInCustomEditor,
+  ARTIFACTS, REPO, activeTabDirty, addUserSettings, assertNoErrorNotifications, createSandbox, installExtension, openInCustomEditor,
   openWorkbench, packageVsix, paneTitle, runCommand, settle, sliceBox, startServer, statsVoxels, stepRunner, waitForEditorTab,
   waitForExtension, waitForRendered, waitUntil, webviewFrame, type Sandbox, type Server, type Workbench,
+  codeServerHooks,
 } from './harness';
 
 const IMAGE = 'markers_las.nii.gz';
@@ -37,14 +37,7 @@ function sha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
-before(async () => {
-  const install = await ensureCodeServer((line) => console.log(line));
-  console.log(install.installed ? `code-server installed in ${install.seconds.toFixed(0)} s` : 'code-server: cached install');
-}, { timeout: 20 * 60_000 });
-
-after(async () => {
-  await closeAll(sandbox);
-});
+codeServerHooks(() => sandbox);
 
 test(`${IMAGE}: brush, Ctrl+Z, Ctrl+Shift+Z, Ctrl+S write the mask beside it with the image's geometry`, { timeout: 9 * 60_000 }, async (t) => {
   const vsix = await step(t, 'package the .vsix', () => packageVsix());

@@ -16,10 +16,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { TestContext } from 'node:test';
+import { after, before, type TestContext } from 'node:test';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { decodePng, type RgbaImage } from '../webview-png';
-import { CODE_SERVER_ENTRY } from './code-server';
+import { CODE_SERVER_ENTRY, ensureCodeServer } from './code-server';
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
 export const CHROMIUM = process.env.SWINFUSE_CHROMIUM ?? '/usr/bin/chromium';
@@ -768,4 +768,20 @@ export async function closeAll(sandbox: Sandbox | undefined): Promise<void> {
     rmSync(sandbox.root, { recursive: true, force: true, maxRetries: 3 });
     sandboxes.delete(sandbox.root);
   }
+}
+
+/**
+ * A test file's hooks: code-server installed before its tests (only the npm registry: the first install builds
+ * native modules, about a minute; later runs reuse it), and its sandbox closed after them.
+ */
+export function codeServerHooks(sandbox: () => Sandbox | undefined): void {
+  before(async () => {
+    const install = await ensureCodeServer((line) => console.log(line));
+    console.log(install.installed ? `code-server installed in ${install.seconds.toFixed(0)} s` : 'code-server: cached install');
+  }, { timeout: 20 * 60_000 });
+  after(async () => {
+    const started = Date.now();
+    await closeAll(sandbox());
+    console.log(`closed the browser, stopped code-server and removed the sandbox in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
 }

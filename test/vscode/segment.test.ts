@@ -7,18 +7,18 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { readNiftiFile, writeNiftiFile } from '../../src/core/nifti';
 import { runCli } from '../helpers/cli';
 import { importFixtureModel } from '../helpers/fixture-models';
 import { segmentFixtures } from '../helpers/viewer-host';
-import { ensureCodeServer } from './code-server';
 import {
-  activeTabDirty, addUserSettings, closeAll, copyIntoWorkspace, createSandbox, installExtension, openFromExplorer,
+  activeTabDirty, addUserSettings, copyIntoWorkspace, createSandbox, installExtension, openFromExplorer,
   openInCustomEditor, openWorkbench, packageVsix, paneTitle, runCommand, screenshotImage, sliceBox, startServer,
   statsVoxels, stepRunner, waitForEditorTab, waitForExtension, waitForNotification, waitForRendered, waitUntil,
   type Box, type Sandbox, type Server, type Workbench,
+  codeServerHooks,
 } from './harness';
 
 const EXTENSION_ID = 'swinfuse.swinfuse-vscode';
@@ -32,14 +32,7 @@ let server: Server | undefined;
 let workbench: Workbench | undefined;
 const step = stepRunner(() => ({ sandbox, workbench }));
 
-before(async () => {
-  const install = await ensureCodeServer((line) => console.log(line));
-  console.log(install.installed ? `code-server installed in ${install.seconds.toFixed(0)} s` : 'code-server: cached install');
-}, { timeout: 20 * 60_000 });
-
-after(async () => {
-  await closeAll(sandbox);
-});
+codeServerHooks(() => sandbox);
 
 /** Label → voxels, counted in a label volume. */
 function countLabels(data: ArrayLike<number>): Map<number, number> {

@@ -5,18 +5,18 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { writeSampleCase } from '../../scripts/sample-case';
 import type { RgbaImage } from '../webview-png';
 import { pixelOnPage, voxelOnPage } from '../webview-screen';
-import { ensureCodeServer } from './code-server';
 import {
-  ARTIFACTS, REPO, assertNoErrorNotifications, assertNotBlank, canvasStats, closeAll, copyIntoWorkspace, countPixels,
+  ARTIFACTS, REPO, assertNoErrorNotifications, assertNotBlank, canvasStats, copyIntoWorkspace, countPixels,
   createSandbox, edgeLetters, fieldValue, installExtension, intersect, meanGreyDifference, openInCustomEditor, openWorkbench,
   packageVsix, paneBox, paneTitle, regionStats, runCommand, screenshotImage, selectOption, settle,
   sliceBox, startServer, stepRunner, typeInto, waitForEditorTab, waitForExtension, waitForNotification, waitForRendered, waitUntil,
   type Box, type Sandbox, type Server, type SliceView, type Workbench,
+  codeServerHooks,
 } from './harness';
 
 const SCAN = 'ch2bet.nii.gz';
@@ -40,10 +40,6 @@ let server: Server | undefined;
 let workbench: Workbench | undefined;
 /** The ch2bet viewer, once the first test opened it. */
 let scanFrame: Frame | undefined;
-
-function elapsed(started: number): string {
-  return `${((Date.now() - started) / 1000).toFixed(1)} s`;
-}
 
 const step = stepRunner(() => ({ sandbox, workbench }));
 
@@ -77,17 +73,7 @@ function brightGrey(image: RgbaImage, box: Box, above: number): number {
   return countPixels(image, box, (r, g, b) => Math.max(r, g, b) - Math.min(r, g, b) <= 6 && r > above);
 }
 
-before(async () => {
-  // Only the npm registry: the first install builds native modules (about a minute); later runs reuse it.
-  const install = await ensureCodeServer((line) => console.log(line));
-  console.log(install.installed ? `code-server installed in ${install.seconds.toFixed(0)} s` : 'code-server: cached install');
-}, { timeout: 20 * 60_000 });
-
-after(async () => {
-  const started = Date.now();
-  await closeAll(sandbox);
-  console.log(`closed the browser, stopped code-server and removed the sandbox in ${elapsed(started)}`);
-});
+codeServerHooks(() => sandbox);
 
 test('opening ch2bet.nii.gz from the explorer renders it in the SwinFUSE viewer', { timeout: 9 * 60_000 }, async (t) => {
   const vsix = await step(t, 'package the .vsix', () => packageVsix());
