@@ -6,3 +6,4 @@ export { type ModelCard, type LabelScheme, cardPathFor, labelInfo, makeModelCard
 export type { WeightLookup, WeightTensor } from './weights';
 export { mulberry32, randomStateDict } from './random-weights';
 export { guessModelConfig, type GuessedConfig, type ShapeDict } from './guess-config';
+export { buildModelPart, hiddenShapes, HIDDEN_STATES, type BuiltPart, type ModelPart, type PartOptions } from './model-parts';

@@ -5,3 +5,4 @@ export { serializeModel, OPSET_VERSION, type ModelOptions } from './serialize';
 export { shapeRules } from './shape-inference';
 export { broadcastShapes } from './broadcast';
 export * as ops from './ops';
+export { readStoredModel, type StoredModel, type StoredWeight } from './read-model';
