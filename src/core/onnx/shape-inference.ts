@@ -56,6 +56,17 @@ const elementwise: ShapeRule = (ctx) => {
   return [{ dtype: a.dtype, shape: broadcastShapes(a.shape, b.shape, `${ctx.op} node "${ctx.name}"`) }];
 };
 
+/** Greater, Equal: broadcast like elementwise ops, boolean result. */
+const compare: ShapeRule = (ctx) => [{ dtype: 'bool', shape: elementwise(ctx)[0]!.shape }];
+
+/** ScatterND writes `updates` into a copy of `data`: the output is data's type. */
+const scatterND: ShapeRule = (ctx) => {
+  const data = input(ctx, 0);
+  const updates = input(ctx, 2);
+  if (updates.dtype !== data.dtype) fail(ctx, `updates are ${updates.dtype}, data is ${data.dtype}`);
+  return [data];
+};
+
 const matmul: ShapeRule = (ctx) => {
   const a = input(ctx, 0);
   const b = input(ctx, 1);
@@ -239,4 +250,5 @@ export const shapeRules: Readonly<Record<OpType, ShapeRule>> = {
   Reshape: reshape, Transpose: transposeRule, Slice: slice, Concat: concat, Pad: pad, Gather: gather, Split: split,
   Expand: expand, Cast: cast,
   ReduceMean: reduce, ReduceSum: reduce, ReduceMax: reduce,
+  Greater: compare, Equal: compare, ScatterND: scatterND,
 };

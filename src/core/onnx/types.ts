@@ -44,7 +44,9 @@ export type OpType =
   | 'InstanceNormalization' | 'LayerNormalization'
   | 'LeakyRelu' | 'Relu' | 'Sigmoid' | 'Softmax' | 'Erf' | 'Tanh'
   | 'Reshape' | 'Transpose' | 'Slice' | 'Concat' | 'Pad' | 'Gather' | 'Split' | 'Expand' | 'Identity' | 'Cast'
-  | 'ReduceMean' | 'ReduceSum' | 'ReduceMax';
+  | 'ReduceMean' | 'ReduceSum' | 'ReduceMax'
+  // Emitted by backward graphs (src/core/autodiff): masks for Relu/Abs/ReduceMax, scatter-add for Gather.
+  | 'Greater' | 'Equal' | 'ScatterND';
 
 export interface Node {
   readonly name: string;
