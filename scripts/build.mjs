@@ -24,6 +24,9 @@ await Promise.all([
   // onnxruntime's run blocks its thread; the CLI and the extension host both run it in this worker.
   build({ ...common, entryPoints: ['src/core/inference/inference-worker.ts'], outfile: 'dist/inference-worker.js',
     platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal }),
+  // Training steps block their thread for seconds: the CLI and the extension host run them in this worker.
+  build({ ...common, entryPoints: ['src/core/training/finetune-worker.ts'], outfile: 'dist/finetune-worker.js',
+    platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal }),
   ...['nifti', 'model', 'infer'].map((name) => build({ ...common, entryPoints: [`bench/${name}.ts`], outfile: `dist/bench/${name}.js`,
     platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal })),
 ]);

@@ -7,7 +7,10 @@ export type DeviceRequest = 'auto' | 'cpu' | 'cuda';
 export type Device = 'cpu' | 'cuda';
 
 export interface SessionSettings {
+  /** The model file, or with `bytes` the name messages give the in-memory model. */
   readonly model: string;
+  /** A model built in memory (a training step), opened from these bytes instead of the file. */
+  readonly bytes?: Uint8Array;
   readonly device: DeviceRequest;
   /** Intra-op threads; 0 or absent lets onnxruntime use one per physical core. */
   readonly threads?: number;
@@ -51,7 +54,11 @@ export function cudaProviderMissing(location: OrtLocation, platform = process.pl
  * cancel, rather than staying at its high-water mark.
  */
 export async function openSession(ort: typeof Ort, location: OrtLocation, settings: SessionSettings): Promise<OpenedSession> {
-  checkModelFile(settings.model);
+  if (!settings.bytes) checkModelFile(settings.model);
+  const bytes = settings.bytes;
+  const create = (options: Ort.InferenceSession.SessionOptions): Promise<Ort.InferenceSession> => (bytes
+    ? ort.InferenceSession.create(bytes, options)
+    : ort.InferenceSession.create(settings.model, options));
   const threads = settings.threads ?? 0;
   if (!Number.isInteger(threads) || threads < 0) throw new RangeError(`threads must be a whole number ≥ 0, got ${threads}`);
   const base: Ort.InferenceSession.SessionOptions = {
@@ -64,8 +71,8 @@ export async function openSession(ort: typeof Ort, location: OrtLocation, settin
     let failure = missing;
     if (!missing) {
       try {
-        const session = await ort.InferenceSession.create(settings.model, { ...base, executionProviders: ['cuda'] });
-        return describe(session, 'cuda', settings.device === 'cuda' ? 'CUDA, as requested' : 'CUDA (auto: the CUDA provider loaded)', settings.model);
+        const session = await create({ ...base, executionProviders: ['cuda'] });
+        return describe(session, 'cuda', settings.device === 'cuda' ? 'CUDA, as requested' : 'CUDA (auto: the CUDA provider loaded)', settings.model, !!bytes);
       } catch (err) {
         failure = `the CUDA provider did not load: ${firstLine(err)}`;
         if (looksLikeBadModel(err)) throw badModel(settings.model, err);
@@ -76,11 +83,11 @@ export async function openSession(ort: typeof Ort, location: OrtLocation, settin
   }
   let session: Ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(settings.model, { ...base, executionProviders: ['cpu'] });
+    session = await create({ ...base, executionProviders: ['cpu'] });
   } catch (err) {
     throw badModel(settings.model, err);
   }
-  return describe(session, 'cpu', fallback || 'CPU, as requested', settings.model);
+  return describe(session, 'cpu', fallback || 'CPU, as requested', settings.model, !!bytes);
 }
 
 /** Fails early, and clearly, on a missing, unreadable or empty model file. */
@@ -98,16 +105,18 @@ export function checkModelFile(model: string): void {
   if (size === 0) throw new ModelFileError(model, 'the model file is empty');
 }
 
-function describe(session: Ort.InferenceSession, device: Device, note: string, model: string): OpenedSession {
+function describe(session: Ort.InferenceSession, device: Device, note: string, model: string, built: boolean): OpenedSession {
   const input = session.inputMetadata[0];
   const output = session.outputMetadata[0];
-  if (session.inputNames.length !== 1 || session.outputNames.length !== 1 || !input?.isTensor || !output?.isTensor) {
+  // A graph built in memory (a training step) has many inputs and outputs by design; a model file must not.
+  if (!built && (session.inputNames.length !== 1 || session.outputNames.length !== 1 || !input?.isTensor || !output?.isTensor)) {
     void session.release();
     throw new ModelFileError(model, `a segmentation model has one tensor input and one tensor output; this one has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`);
   }
+  const shapeOf = (m: typeof input): readonly (number | string)[] => (m?.isTensor ? m.shape : []);
   return {
-    session, device, note, inputName: input.name, outputName: output.name,
-    inputShape: input.shape, outputShape: output.shape,
+    session, device, note, inputName: input?.name ?? '', outputName: output?.name ?? '',
+    inputShape: shapeOf(input), outputShape: shapeOf(output),
   };
 }
 

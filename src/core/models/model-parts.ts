@@ -13,7 +13,8 @@ import { WeightBinder, type WeightLookup, type WeightTensor } from './weights';
 export type ModelPart = 'full' | 'encoder' | 'decoder';
 
 export interface PartOptions extends InitializerOptions {
-  readonly batch?: string;
+  /** The batch dimension: a name (symbolic) or a number (static shapes). */
+  readonly batch?: string | number;
   /** "literal" only to measure the fused graph against a straightforward one (bench:model). */
   readonly style?: GraphStyle;
   /** Weights of a model file (readStoredModel), by initializer name, instead of checkpoint weights. */

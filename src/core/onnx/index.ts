@@ -6,3 +6,4 @@ export { shapeRules } from './shape-inference';
 export { broadcastShapes } from './broadcast';
 export * as ops from './ops';
 export { readStoredModel, type StoredModel, type StoredWeight } from './read-model';
+export { extendGraph, initializersToInputs, type Extension, type ExtendOptions } from './extend-graph';

@@ -7,3 +7,8 @@ export { cropPatch, flipPatch, scaleShiftChannels, type PatchData } from './patc
 export { centreCandidates, chooseCentre, patchStart, type CentreCandidates, type CentreChoice, type CentreOptions, type PatchKind } from './patch-sampling';
 export * from './patches';
 export * from './dice';
+export * from './step-graph';
+export * from './finetune';
+export * from './finetuned-model';
+export * from './finetune-protocol';
+export { runFinetune, type FinetuneRunOptions } from './run-finetune';
