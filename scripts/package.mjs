@@ -48,7 +48,7 @@ const binFiles = readdirSync(path.join(root, BIN_PREFIX, binDir))
 if (!binFiles.includes('onnxruntime_binding.node')) fail(`${BIN_PREFIX}/${binDir} has no onnxruntime_binding.node`);
 
 run(['scripts/build.mjs', '--production'], 'production build');
-for (const f of ['dist/package.json', 'dist/extension.js', 'dist/webview.js', 'dist/cli.js', 'dist/inference-worker.js']) {
+for (const f of ['dist/package.json', 'dist/extension.js', 'dist/webview.js', 'dist/cli.js', 'dist/inference-worker.js', 'dist/finetune-worker.js']) {
   if (!existsSync(path.join(root, f))) fail(`${f} missing after the build`);
 }
 

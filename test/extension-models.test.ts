@@ -344,7 +344,7 @@ describe('the Models view', () => {
 
     const tuned = items.get('tuned')!;
     assert.equal(tuned.contextValue, 'model-fine-tuned');
-    assert.ok(plain(tuned.tooltip).includes('- Lineage: 2 fine-tuning steps'));
+    assert.ok(plain(tuned.tooltip).includes('- Lineage: 2 fine-tuning runs'));
 
     const broken = items.get('broken')!;
     assert.equal(broken.contextValue, 'model-imported');

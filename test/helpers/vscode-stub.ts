@@ -151,6 +151,8 @@ export const stub = {
   openDialogs: [] as (Uri[] | undefined)[],
   /** Buttons the user presses on the next message boxes, in order (undefined: dismissed). */
   messageAnswers: [] as (string | undefined)[],
+  /** Every message box shown (information, warning, error), with the buttons it offered. */
+  messageButtons: [] as { message: string; buttons: string[] }[],
   /** What quick picks were shown: their titles or placeholders and item labels. */
   shownPicks: [] as { title: string; labels: string[] }[],
   progress: [] as ProgressRecord[],
@@ -163,6 +165,7 @@ export const stub = {
   reset(): void {
     for (const list of [this.errors, this.warnings, this.infos, this.reads, this.logLines, this.writes]) list.length = 0;
     for (const list of [this.quickPicks, this.inputs, this.openDialogs, this.messageAnswers, this.shownPicks, this.progress, this.executed]) list.length = 0;
+    this.messageButtons.length = 0;
     this.treeProviders.clear();
     this.shownDocuments.length = 0;
     this.inputOptions.length = 0;
@@ -184,6 +187,9 @@ export const commands = {
 };
 
 const answer = (list: (string | undefined)[]): string | undefined => list.shift();
+const offered = (message: string, items: unknown[]): void => {
+  stub.messageButtons.push({ message, buttons: items.filter((i): i is string => typeof i === 'string') });
+};
 
 export const window = {
   registerCustomEditorProvider: (viewType: string, provider: unknown, options: unknown) => {
@@ -194,9 +200,9 @@ export const window = {
     const line = (level: string) => (message: string) => stub.logLines.push(`${name} ${level}: ${message}`);
     return { info: line('info'), warn: line('warn'), error: line('error'), dispose: () => undefined };
   },
-  showErrorMessage: async (message: string, ..._items: unknown[]) => { stub.errors.push(message); return answer(stub.messageAnswers); },
-  showWarningMessage: async (message: string, ..._items: unknown[]) => { stub.warnings.push(message); return answer(stub.messageAnswers); },
-  showInformationMessage: async (message: string, ..._items: unknown[]) => { stub.infos.push(message); return answer(stub.messageAnswers); },
+  showErrorMessage: async (message: string, ...items: unknown[]) => { stub.errors.push(message); offered(message, items); return answer(stub.messageAnswers); },
+  showWarningMessage: async (message: string, ...items: unknown[]) => { stub.warnings.push(message); offered(message, items); return answer(stub.messageAnswers); },
+  showInformationMessage: async (message: string, ...items: unknown[]) => { stub.infos.push(message); offered(message, items); return answer(stub.messageAnswers); },
   showOpenDialog: async (_options?: unknown) => stub.openDialogs.shift(),
   showInputBox: async (options?: unknown) => {
     stub.inputOptions.push((options ?? {}) as InputBoxOptions);

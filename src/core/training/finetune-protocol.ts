@@ -4,7 +4,7 @@ import type { Vec3 } from '../inference/volume-view';
 import type { ModelCard } from '../models';
 import type { Reorientation } from '../nifti/reorient';
 import type { FinetuneSettings, StepReport } from './finetune';
-import type { LineageEntry } from './finetuned-model';
+import type { LineageEntry } from './lineage';
 
 export interface FinetuneJob {
   /** The base model file (read in the worker, never written). */

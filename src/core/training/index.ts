@@ -12,3 +12,4 @@ export * from './finetune';
 export * from './finetuned-model';
 export * from './finetune-protocol';
 export { runFinetune, type FinetuneRunOptions } from './run-finetune';
+export * from './lineage';

@@ -9,10 +9,9 @@ import { extendGraph, initializersToInputs, type Graph } from '../onnx';
 import { adamwHyperInputs, adamwUpdate } from './adamw';
 import { segmentationLoss } from './losses';
 import { targetChannels } from './targets';
+import type { TrainScope } from './train-scope';
 
-/** What trains: the output head, everything outside swinViT (the default), or the whole model. */
-export type TrainScope = 'head' | 'decoder' | 'all';
-export const TRAIN_SCOPES: readonly TrainScope[] = ['head', 'decoder', 'all'];
+export { TRAIN_SCOPES, type TrainScope } from './train-scope';
 
 export interface StepGraph {
   readonly graph: Graph;

@@ -1,11 +1,14 @@
 // What the Models view shows, decided without the vscode module: the groups, each model's label, one-line summary,
 // tooltip (Markdown source), icon and context value. models-view.ts only turns these into vscode.TreeItems.
 import type { Arch, ModelCard } from '../../core/models';
+import { asLineageEntry, lineageLine, lineageParent, lineageShort } from '../finetune/lineage-format';
 import type { ModelEntry, ModelOrigin } from './model-registry';
 
 export type ModelNode =
   | { readonly kind: 'group'; readonly origin: ModelOrigin; readonly entries: readonly ModelEntry[] }
-  | { readonly kind: 'model'; readonly entry: ModelEntry };
+  | { readonly kind: 'model'; readonly entry: ModelEntry }
+  /** One fine-tuning run in a model's lineage (`index` into card.lineage, oldest first). */
+  | { readonly kind: 'lineage'; readonly entry: ModelEntry; readonly index: number };
 
 export interface NodeLook {
   readonly id: string;
@@ -18,6 +21,8 @@ export interface NodeLook {
   /** A codicon id, or null for none. */
   readonly icon: string | null;
   readonly expandable: boolean;
+  /** For expandable nodes: shown collapsed (a fine-tuned model's lineage) rather than expanded (a group). */
+  readonly collapsed?: boolean;
 }
 
 const GROUP_LABELS: Readonly<Record<ModelOrigin, string>> = { bundled: 'Bundled', imported: 'Imported', 'fine-tuned': 'Fine-tuned' };
@@ -39,8 +44,15 @@ export function rootNodes(entries: readonly ModelEntry[]): ModelNode[] {
     .filter((g) => g.entries.length > 0);
 }
 
+/** A group's models; a usable fine-tuned model's lineage runs, oldest first; nothing under a run. */
 export function childNodes(node: ModelNode): ModelNode[] {
-  return node.kind === 'group' ? node.entries.map((entry) => ({ kind: 'model' as const, entry })) : [];
+  if (node.kind === 'group') return node.entries.map((entry) => ({ kind: 'model' as const, entry }));
+  if (node.kind === 'model') return lineageOf(node.entry).map((_, index) => ({ kind: 'lineage' as const, entry: node.entry, index }));
+  return [];
+}
+
+function lineageOf(entry: ModelEntry): readonly unknown[] {
+  return !entry.problem && Array.isArray(entry.card?.lineage) ? entry.card.lineage : [];
 }
 
 /** `inUsePath`: the file `swinfuse.model` resolves to now, if any. */
@@ -51,8 +63,10 @@ export function lookOf(node: ModelNode, inUsePath: string | null): NodeLook {
       contextValue: `group-${node.origin}`, icon: null, expandable: true,
     };
   }
+  if (node.kind === 'lineage') return lineageLook(node.entry, node.index);
   const { entry } = node;
-  const base = { id: `model:${entry.path}`, label: entry.name, contextValue: `model-${entry.origin}`, expandable: false };
+  const runs = lineageOf(entry).length;
+  const base = { id: `model:${entry.path}`, label: entry.name, contextValue: `model-${entry.origin}`, expandable: runs > 0, collapsed: true };
   if (entry.problem || !entry.card) {
     const problem = entry.problem ?? 'no model card';
     return {
@@ -61,16 +75,17 @@ export function lookOf(node: ModelNode, inUsePath: string | null): NodeLook {
     };
   }
   const inUse = inUsePath !== null && inUsePath === entry.path;
+  const parent = lineageParent(entry.card.lineage);
   return {
     ...base,
-    description: `${modelSummary(entry.card)}${inUse ? ' (in use)' : ''}`,
+    description: `${modelSummary(entry.card)}${parent ? ` · from ${parent}` : ''}${inUse ? ' (in use)' : ''}`,
     icon: inUse ? 'pass-filled' : 'circuit-board',
     tooltip: modelTooltip(entry, entry.card, inUse),
   };
 }
 
 function modelTooltip(entry: ModelEntry, card: ModelCard, inUse: boolean): string {
-  const steps = Array.isArray(card.lineage) ? card.lineage.length : 0;
+  const runCount = Array.isArray(card.lineage) ? card.lineage.length : 0;
   const rows: [string, string][] = [
     ['Channels', card.channels.join(', ')],
     ['Labels', labelNames(card)],
@@ -78,12 +93,28 @@ function modelTooltip(entry: ModelEntry, card: ModelCard, inUse: boolean): strin
     ['Weights', card.weightsDtype],
     ['Source', `${card.source?.checkpoint ?? '?'} (sha256 ${shortHash(card.source?.sha256)})`],
     ['Created', card.created ?? '?'],
-    ['Lineage', steps ? `${steps} fine-tuning step${steps === 1 ? '' : 's'}` : 'none (not fine-tuned)'],
+    ['Lineage', runCount ? `${runCount} fine-tuning run${runCount === 1 ? '' : 's'}` : 'none (not fine-tuned)'],
     ['File', entry.path],
   ];
   const flags = [entry.origin, ...(entry.isDefault ? ['default'] : []), ...(inUse ? ['in use'] : [])].join(', ');
+  const runs = runCount ? card.lineage.map((run, i) => `\n  ${i + 1}. ${md(lineageLine(run))}`).join('') : '';
   return `**${md(entry.name)}** — ${md(modelSummary(card))} (${md(flags)})\n\n` +
-    rows.map(([k, v]) => `- ${k}: ${md(v)}`).join('\n');
+    rows.map(([k, v]) => `- ${k}: ${md(v)}${k === 'Lineage' ? runs : ''}`).join('\n');
+}
+
+/** One lineage run as a child of its model: "1. from BASE", "on case.nii.gz · decoder · 20 steps · loss …". */
+function lineageLook(entry: ModelEntry, index: number): NodeLook {
+  const value = lineageOf(entry)[index];
+  const run = asLineageEntry(value);
+  return {
+    id: `lineage:${entry.path}:${index}`,
+    label: run ? `${index + 1}. from ${run.base.name}` : `${index + 1}. (unreadable entry)`,
+    description: run ? lineageShort(run) : '',
+    tooltip: `**${md(entry.name)}**, fine-tuning run ${index + 1}: ${md(lineageLine(value))}`,
+    contextValue: 'lineage',
+    icon: 'history',
+    expandable: false,
+  };
 }
 
 /** "1 necrotic core, 2 edema, 4 enhancing tumor": the mask values the model writes, with their names. */

@@ -29,9 +29,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode> {
 
   getTreeItem(node: ModelNode): vscode.TreeItem {
     const look = lookOf(node, this.inUsePath());
-    const item = new vscode.TreeItem(look.label, look.expandable
-      ? vscode.TreeItemCollapsibleState.Expanded
-      : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(look.label, !look.expandable ? vscode.TreeItemCollapsibleState.None
+      : look.collapsed ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
     item.id = look.id;
     item.description = look.description;
     if (look.tooltip) item.tooltip = new vscode.MarkdownString(look.tooltip);

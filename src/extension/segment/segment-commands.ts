@@ -88,17 +88,33 @@ async function segmentCommand(deps: SegmentDeps, uri: unknown): Promise<void> {
   }
 }
 
-/** The model swinfuse.model names, the only or default one, or the user's pick; undefined (after saying why) if none. */
-async function chooseModel(deps: SegmentDeps, scope: vscode.Uri): Promise<ModelEntry | undefined> {
+/** What chooseModel asks when several models qualify, and says when there is none; Segment's by default. */
+export interface ModelQuestion {
+  readonly pickTitle: string;
+  readonly none: string;
+}
+
+const SEGMENT_QUESTION: ModelQuestion = {
+  pickTitle: 'Which model should segment this scan? (set swinfuse.model to skip this question)',
+  none: 'SwinFUSE: no model to segment with. Import a SwinUNETR or SwinFUSE checkpoint first.',
+};
+
+/**
+ * The model swinfuse.model names, the only or default one, or the user's pick; undefined (after saying why) if none.
+ * Shared with Fine-tune on This Case, which starts from the model Segment would use.
+ */
+export async function chooseModel(
+  deps: Pick<SegmentDeps, 'registry'>, scope: vscode.Uri, question: ModelQuestion = SEGMENT_QUESTION,
+): Promise<ModelEntry | undefined> {
   const setting = vscode.workspace.getConfiguration('swinfuse', scope).get<string>('model') ?? '';
   const folder = vscode.workspace.getWorkspaceFolder?.(scope)?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   deps.registry.refresh();
   const choice = deps.registry.resolve(setting, folder);
   switch (choice.kind) {
     case 'model': return choice.entry;
-    case 'choose': return pickModel(choice.entries, 'Which model should segment this scan? (set swinfuse.model to skip this question)');
+    case 'choose': return pickModel(choice.entries, question.pickTitle);
     case 'none': {
-      const answer = await vscode.window.showErrorMessage('SwinFUSE: no model to segment with. Import a SwinUNETR or SwinFUSE checkpoint first.', 'Import Checkpoint…');
+      const answer = await vscode.window.showErrorMessage(question.none, 'Import Checkpoint…');
       if (answer) void vscode.commands.executeCommand('swinfuse.importCheckpoint');
       return undefined;
     }
@@ -110,7 +126,8 @@ async function chooseModel(deps: SegmentDeps, scope: vscode.Uri): Promise<ModelE
   }
 }
 
-function channelPicker(model: string): ChannelPicker {
+/** Asks for each channel the card names that Segment (or fine-tuning) cannot find by itself. */
+export function channelPicker(model: string): ChannelPicker {
   return {
     pick: async (channel, position, total, candidates, suggested) => {
       const ordered = suggested ? [suggested, ...candidates.filter((c) => c !== suggested)] : [...candidates];

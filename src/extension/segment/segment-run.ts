@@ -47,23 +47,8 @@ export async function segmentScan<U extends UriLike<U>>(
 ): Promise<SegmentRunResult> {
   const started = performance.now();
   const { card } = model;
-  const sources = await resolveChannels({ file: scan.file, channels: scan.channels, folderFiles }, card, ports.picker);
+  const { channels, inputs } = await gatherChannels(image, scan, folderFiles, card, ports);
   const [X, Y, Z] = scan.geometry.shape;
-  const voxels = X * Y * Z;
-  const channels = new Float32Array(voxels * sources.length);
-  const inputs: string[] = [];
-  for (const [c, source] of sources.entries()) {
-    if (ports.signal.aborted) break;
-    if (source.kind === 'axis') {
-      const data = scan.volume.data.subarray(source.axis * voxels, (source.axis + 1) * voxels);
-      channels.set(scaledFloat32({ shape: [X, Y, Z], data, scaling: scan.volume.scaling }), c * voxels);
-      inputs.push(scan.channels > 1 ? `${scan.file} [channel ${source.axis + 1}]` : scan.file);
-    } else {
-      const other = await readChannelFile(image, scan, source.file, ports.host);
-      channels.set(scaledFloat32({ shape: [X, Y, Z], data: other.volume.data, scaling: other.volume.scaling }), c * voxels);
-      inputs.push(source.file);
-    }
-  }
   const prepared = performance.now();
   let device = '';
   let last = { done: 0, total: 0, etaMs: null as number | null };
@@ -90,6 +75,50 @@ export async function segmentScan<U extends UriLike<U>>(
     inputs, windows: result.windows, deviceNote: result.deviceNote,
     seconds: { prepare: (prepared - started) / 1000, inference: (finished - prepared) / 1000 },
   };
+}
+
+export interface ChannelGatherPorts<U> {
+  readonly host: DocumentHost<U>;
+  readonly picker: ChannelPicker;
+  readonly signal: AbortSignal;
+}
+
+export interface GatheredChannels {
+  /** The card's channels, channel-major float32 (scaled, not normalized) in the viewer's RAS layout. */
+  readonly channels: Float32Array;
+  /** Where each model channel came from, in the card's order (for the log). */
+  readonly inputs: readonly string[];
+  /** The files read, each once, in the card's order (a 4D file is one). */
+  readonly files: readonly string[];
+}
+
+/**
+ * The channels `card` names, resolved as Segment resolves them (4D axis, BraTS siblings or the user's picks) and read
+ * as float32 in the viewer's RAS layout, channel after channel. Stops early (channels left zero) once `signal` is
+ * aborted; the caller's run then reports the cancellation.
+ */
+export async function gatherChannels<U extends UriLike<U>>(
+  image: U, scan: RasScan, folderFiles: readonly string[] | undefined, card: ModelCard, ports: ChannelGatherPorts<U>,
+): Promise<GatheredChannels> {
+  const sources = await resolveChannels({ file: scan.file, channels: scan.channels, folderFiles }, card, ports.picker);
+  const [X, Y, Z] = scan.geometry.shape;
+  const voxels = X * Y * Z;
+  const channels = new Float32Array(voxels * sources.length);
+  const inputs: string[] = [];
+  for (const [c, source] of sources.entries()) {
+    if (ports.signal.aborted) break;
+    if (source.kind === 'axis') {
+      const data = scan.volume.data.subarray(source.axis * voxels, (source.axis + 1) * voxels);
+      channels.set(scaledFloat32({ shape: [X, Y, Z], data, scaling: scan.volume.scaling }), c * voxels);
+      inputs.push(scan.channels > 1 ? `${scan.file} [channel ${source.axis + 1}]` : scan.file);
+    } else {
+      const other = await readChannelFile(image, scan, source.file, ports.host);
+      channels.set(scaledFloat32({ shape: [X, Y, Z], data: other.volume.data, scaling: other.volume.scaling }), c * voxels);
+      inputs.push(source.file);
+    }
+  }
+  const files = [...new Set(sources.map((s) => (s.kind === 'axis' ? scan.file : s.file)))];
+  return { channels, inputs, files };
 }
 
 /** A channel file beside the image: one 3D volume on the image's grid (compared in RAS layout). */

@@ -62,6 +62,14 @@ export class DocumentMask<U extends UriLike<U>> {
   private exists: boolean;
   private readonly refused: string | null;
   private readonly protectedFiles: readonly U[];
+  /**
+   * The changes (edits, accepts) in effect, oldest first, by id, and the last one in effect when the mask last
+   * matched its file (0: none; -1: never, e.g. restored from a backup). The same stack VS Code's dirty marker
+   * follows, so `hasUnsavedEdits` agrees with it without keeping a copy of the labels.
+   */
+  private readonly applied: number[] = [];
+  private nextChangeId = 1;
+  private savedAt: number;
 
   private constructor(
     private readonly image: U,
@@ -69,6 +77,7 @@ export class DocumentMask<U extends UriLike<U>> {
     private readonly host: DocumentHost<U>,
     state: MaskState<U>,
     protectedFiles: readonly U[],
+    restored: boolean,
   ) {
     this.labels = new LabelMask(state.labels);
     this.handEdits = new HandEdits(state.labels.length);
@@ -77,6 +86,7 @@ export class DocumentMask<U extends UriLike<U>> {
     this.exists = state.exists;
     this.refused = state.refused;
     this.protectedFiles = protectedFiles;
+    this.savedAt = restored ? -1 : 0;
   }
 
   /**
@@ -109,8 +119,9 @@ export class DocumentMask<U extends UriLike<U>> {
         state = { labels: empty(), target: siblingUri(image, name), exists: false, refused: `${found}: ${read.reason}` };
       }
     }
+    const fromDisk = state;
     if (options.backup) state = await restoreBackup(options.backup, image, scan, host, state);
-    return new DocumentMask(image, scan, host, state, protectedFiles);
+    return new DocumentMask(image, scan, host, state, protectedFiles, state !== fromDisk);
   }
 
   info(): MaskInfo {
@@ -129,6 +140,16 @@ export class DocumentMask<U extends UriLike<U>> {
   /** The host's labels (RAS layout); read-only for callers. */
   get data(): Uint8Array {
     return this.labels.data;
+  }
+
+  /** 1 where a voxel is the user's work: labelled at open or revert, or touched by a hand edit still in effect. */
+  handEditMap(): Uint8Array {
+    return this.handEdits.map();
+  }
+
+  /** Whether the labels differ from the mask file as last read or saved (edits, accepts or a restored backup). */
+  get hasUnsavedEdits(): boolean {
+    return (this.applied.at(-1) ?? 0) !== this.savedAt;
   }
 
   /** Registers a panel for broadcasts; returns its removal. */
@@ -155,15 +176,18 @@ export class DocumentMask<U extends UriLike<U>> {
       case 'applied': {
         const edit = result.edit;
         this.handEdits.add(edit);
+        const id = this.track();
         this.changes.fire({
           label: typeof label === 'string' && label.trim() !== '' ? label.slice(0, 80) : 'Edit mask',
           edit,
           undo: () => {
             this.handEdits.remove(edit);
+            this.untrack(id);
             this.undo(edit);
           },
           redo: () => {
             this.handEdits.add(edit);
+            this.applied.push(id);
             this.redo(edit);
           },
         }, (err) => this.host.log.error(`${name}: a change listener failed: ${(err as Error)?.message ?? err}`));
@@ -186,20 +210,37 @@ export class DocumentMask<U extends UriLike<U>> {
   async accept(proposal: Uint8Array, choice: AcceptChoice, label: string, hooks: { undo(): void; redo(): void }): Promise<LabelEdit> {
     const edit = acceptProposal(this.labels.data, proposal, this.handEdits.map(), choice);
     if (edit.count === 0) return edit;
+    const id = this.track();
     this.changes.fire({
       label,
       edit,
       undo: () => {
+        this.untrack(id);
         this.undo(edit);
         hooks.undo();
       },
       redo: () => {
+        this.applied.push(id);
         this.redo(edit);
         hooks.redo();
       },
     }, (err) => this.host.log.error(`${this.scan.file}: a change listener failed: ${(err as Error)?.message ?? err}`));
     await this.broadcast(() => ({ type: 'maskEdit', edit: encodeEdit(edit), cause: 'accept' }));
     return edit;
+  }
+
+  /** A new change is in effect; returns its id. */
+  private track(): number {
+    const id = this.nextChangeId++;
+    this.applied.push(id);
+    return id;
+  }
+
+  /** A change was undone. Undoing one made before a revert changes the labels too: that counts as a new change. */
+  private untrack(id: number): void {
+    const at = this.applied.lastIndexOf(id);
+    if (at >= 0) this.applied.splice(at, 1);
+    else this.track();
   }
 
   private undo(edit: LabelEdit): void {
@@ -233,6 +274,8 @@ export class DocumentMask<U extends UriLike<U>> {
     }
     this.labels.replace(labels);
     this.handEdits.setBaseline(labels);
+    this.applied.length = 0;
+    this.savedAt = 0;
     await this.broadcast(() => ({ type: 'mask', mask: this.voxels(), reason: 'revert' }));
   }
 
@@ -278,6 +321,7 @@ export class DocumentMask<U extends UriLike<U>> {
     }
     this.target = target;
     this.exists = true;
+    this.savedAt = this.applied.at(-1) ?? 0;
     this.host.log.info(`${this.scan.file}: mask saved to ${name}`);
     await this.broadcast(() => ({ type: 'maskInfo', mask: this.info() }));
   }
