@@ -1,11 +1,12 @@
 // Model-assisted segmentation end to end in a real VS Code (code-server + chromium), with a small SwinUNETR imported
 // from a MONAI checkpoint by the CLI: SwinFUSE: Segment on a LAS-stored 4D scan → the proposal shows in the viewer
 // → Accept all → Ctrl+Z → Ctrl+Shift+Z → Ctrl+S, the saved mask equal voxel for voxel to `swinfuse segment`'s mask
-// of the same file (the CLI works in the stored layout, the editor in RAS, so orientation mistakes show). Then a
+// of the same file (the CLI works in the stored layout, the editor in RAS, so orientation mistakes show); then
+// Fine-tune on This Case (2 head steps), Use the New Model, and a Segment whose proposal comes from it. Then a
 // run cancelled from the notification leaves the document untouched while the viewer keeps responding, and a 3D
 // image alone in its folder gets a message saying which channels the model needs.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
@@ -65,7 +66,7 @@ async function changedPixels(page: Page, box: Box, before: Awaited<ReturnType<ty
   return n;
 }
 
-test('Segment → proposal → accept → undo → redo → save; cancel; unresolvable channels', { timeout: 14 * 60_000 }, async (t) => {
+test('Segment → proposal → accept → undo → redo → save; fine-tune and use the new model; cancel; unresolvable channels', { timeout: 14 * 60_000 }, async (t) => {
   const vsix = await step(t, 'package the .vsix', () => packageVsix());
   sandbox = createSandbox([path.join(segmentFixtures, IMAGE)]);
   const box = sandbox;
@@ -90,6 +91,7 @@ test('Segment → proposal → accept → undo → redo → save; cancel; unreso
 
   addUserSettings(box, {
     'files.autoSave': 'off', 'swinfuse.model': model, 'swinfuse.inference.device': 'cpu', 'swinfuse.inference.threads': 1,
+    'swinfuse.finetune.steps': 2, 'swinfuse.finetune.train': 'head',
   });
   await step(t, 'install the .vsix', () => installExtension(box, vsix));
   server = await step(t, 'start code-server', () => startServer(box));
@@ -151,6 +153,25 @@ test('Segment → proposal → accept → undo → redo → save; cancel; unreso
     let mismatches = 0;
     for (let i = 0; i < reference.data.length; i++) if (saved.data[i] !== reference.data[i]) mismatches++;
     assert.equal(mismatches, 0, `${mismatches} voxels of the saved mask differ from the CLI's`);
+  });
+
+  // 1b. Fine-tune on the saved mask, use the new model, and segment with it.
+  await step(t, 'SwinFUSE: Fine-tune on This Case → a fine-tuned model, used for the next Segment', async () => {
+    await runCommand(page, 'SwinFUSE: Fine-tune on This Case');
+    const note = await waitForNotification(page, 'Fine-tuned swinunetr_f12-ft-');
+    assert.match(note.message, /from swinunetr_f12 on las_4d\.nii\.gz: loss .* in 2 steps/);
+    const newModel = /Fine-tuned (swinunetr_f12-ft-\S+) from/.exec(note.message)![1]!;
+    await page.locator('.notification-list-item', { hasText: 'Fine-tuned' }).locator('.monaco-button', { hasText: 'Use the New Model' }).first().click();
+    // With a folder open, Use writes the workspace's settings; Segment reads them from then on.
+    const workspaceSettings = path.join(box.workspace, '.vscode', 'settings.json');
+    await waitUntil('swinfuse.model in the workspace settings', async () => (existsSync(workspaceSettings) ? readFileSync(workspaceSettings, 'utf8') : ''),
+      (text) => text.includes(`"swinfuse.model": "${newModel}"`));
+    assert.ok(existsSync(path.join(box.userDataDir, 'User', 'globalStorage', 'swinfuse.swinfuse-vscode', 'models', `${newModel}.onnx`)), 'the model is in the user models folder');
+    await runCommand(page, SEGMENT);
+    await waitUntil('a proposal from the fine-tuned model', () => frame.locator('#swv-proposal-source').textContent(), (s) => (s ?? '').includes(newModel), RUN_TIMEOUT);
+    await frame.locator('#swv-discard-proposal').click();
+    await waitUntil('the proposal discarded', () => proposalShown(frame), (shown) => !shown);
+    assert.equal(await activeTabDirty(page), false, 'fine-tuning and discarding leave the saved mask as it was');
   });
 
   // 2. Cancel from the notification; the viewer answers clicks while the worker runs.
