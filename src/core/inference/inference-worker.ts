@@ -1,11 +1,11 @@
 // Entry point of the inference worker thread (bundled as dist/inference-worker.js). onnxruntime's run blocks the
 // thread it is called on, so it runs here and the extension host or CLI stays responsive.
-import { dirname, join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { InferenceCancelledError } from './errors';
 import { ModelFileError } from './execution-errors';
 import { modelGeometry } from './model-geometry';
+import { ortBinDir } from './ort-location';
 import { openSession, type OpenedSession } from './ort-session';
 import { inferRaw } from './raw-inference';
 import type { PipelineHooks } from './run-hooks';
@@ -57,10 +57,4 @@ function windowRunner(opened: OpenedSession, channels: number, roi: readonly num
     if (!out || out.type !== 'float32') throw new Error(`the model's output ${opened.outputName} is not a float32 tensor`);
     return out.data as Float32Array;
   };
-}
-
-/** onnxruntime-node keeps its native libraries, and a CUDA provider installed beside them, here. */
-function ortBinDir(): string {
-  const root = dirname(require.resolve('onnxruntime-node/package.json'));
-  return join(root, 'bin', 'napi-v6', process.platform, process.arch);
 }

@@ -1,9 +1,9 @@
 // Entry point of the fine-tune worker thread (bundled as dist/finetune-worker.js): onnxruntime's run blocks its
 // thread for seconds per step, so the extension host and the CLI stay responsive while this one trains.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { ortBinDir } from '../inference/ort-location';
 import { readStoredModel } from '../onnx';
 import { finetune } from './finetune';
 import { FinetuneCancelledError, type FinetuneEvent, type FinetuneStart } from './finetune-protocol';
@@ -49,10 +49,4 @@ async function run({ job, cancelFlag }: FinetuneStart): Promise<void> {
     seed: job.settings.seed, device: outcome.device, losses: outcome.losses, created: new Date().toISOString(),
   });
   post({ type: 'done', result: { modelPath: written.modelPath, cardPath: written.cardPath, card: written.card, losses: outcome.losses, device: outcome.device } });
-}
-
-/** onnxruntime-node keeps its native libraries, and a CUDA provider installed beside them, here. */
-function ortBinDir(): string {
-  const root = dirname(require.resolve('onnxruntime-node/package.json'));
-  return join(root, 'bin', 'napi-v6', process.platform, process.arch);
 }
