@@ -1,5 +1,6 @@
 import { NiftiError } from '../core/nifti';
 import { CheckpointError } from '../core/checkpoint';
+import { finetuneUsage, runFinetuneCommand } from './commands/finetune';
 import { importUsage, runImport } from './commands/import';
 import { inferUsage, runInfer } from './commands/infer';
 import { infoUsage, runInfo } from './commands/info';
@@ -16,6 +17,7 @@ const commands: Readonly<Record<string, Command>> = {
   info: { summary: 'print a NIfTI file\'s header, geometry and value summary', usage: infoUsage, run: runInfo },
   import: { summary: 'convert a SwinUNETR/SwinFUSE PyTorch checkpoint to ONNX with its model card', usage: importUsage, run: runImport },
   segment: { summary: 'segment a scan (one file per channel, or one 4D file) into a label mask', usage: segmentUsage, run: runSegment },
+  finetune: { summary: 'adapt a model to one corrected case (scan + mask) and write it under a new name', usage: finetuneUsage, run: runFinetuneCommand },
   infer: { summary: 'raw sliding-window logits of a .npy array, for checking against MONAI', usage: inferUsage, run: runInfer },
 };
 

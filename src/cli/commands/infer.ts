@@ -51,11 +51,11 @@ export async function runInfer(argv: string[], out: (text: string) => void): Pro
   out(`wrote ${output} (1, ${result.shape.join(', ')}) from ${result.windows} windows on ${result.device} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-/** Ctrl-C cancels at the next window boundary instead of killing the process mid-write. */
-export function interruptSignal(): AbortSignal {
+/** Ctrl-C cancels at the next window (or training step) boundary instead of killing the process mid-write. */
+export function interruptSignal(unit: 'window' | 'step' = 'window'): AbortSignal {
   const controller = new AbortController();
   process.once('SIGINT', () => {
-    process.stderr.write('\ncancelling after the current window…\n');
+    process.stderr.write(`\ncancelling after the current ${unit}…\n`);
     controller.abort();
   });
   return controller.signal;

@@ -22,9 +22,19 @@ export function parseInferenceOptions(values: { model?: string; overlap?: string
   if (!values.model) throw new UsageError('--model MODEL.onnx is required');
   const overlap = values.overlap === undefined ? 0.5 : Number(values.overlap);
   if (!Number.isFinite(overlap) || overlap < 0 || overlap >= 1) throw new UsageError(`--overlap must be at least 0 and below 1, got "${values.overlap}"`);
-  const device = values.device ?? 'auto';
+  return { model: values.model, overlap, device: parseDevice(values.device), threads: parseThreads(values.threads) };
+}
+
+export function parseDevice(value: string | undefined): DeviceRequest {
+  const device = value ?? 'auto';
   if (device !== 'auto' && device !== 'cpu' && device !== 'cuda') throw new UsageError(`--device must be auto, cpu or cuda, got "${device}"`);
-  const threads = values.threads === undefined ? 0 : Number(values.threads);
-  if (values.threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError(`--threads must be a positive whole number, got "${values.threads}"`);
-  return { model: values.model, overlap, device, threads };
+  return device;
+}
+
+/** 0 (the default) means one per physical core. */
+export function parseThreads(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a positive whole number, got "${value}"`);
+  return threads;
 }
