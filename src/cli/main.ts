@@ -5,6 +5,7 @@ import { importUsage, runImport } from './commands/import';
 import { inferUsage, runInfer } from './commands/infer';
 import { infoUsage, runInfo } from './commands/info';
 import { runSegment, segmentUsage } from './commands/segment';
+import { runSynth, synthUsage } from './commands/synth';
 import { UsageError } from './usage-error';
 
 interface Command {
@@ -19,6 +20,7 @@ const commands: Readonly<Record<string, Command>> = {
   segment: { summary: 'segment a scan (one file per channel, or one 4D file) into a label mask', usage: segmentUsage, run: runSegment },
   finetune: { summary: 'adapt a model to one corrected case (scan + mask) and write it under a new name', usage: finetuneUsage, run: runFinetuneCommand },
   infer: { summary: 'raw sliding-window logits of a .npy array, for checking against MONAI', usage: inferUsage, run: runInfer },
+  synth: { summary: 'generate a synthetic BraTS-like case (T1, T1ce, T2, FLAIR, CT and labels) from a seed', usage: synthUsage, run: runSynth },
 };
 
 const help = `swinfuse: SwinFUSE segmentation tools for NIfTI scans
