@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkModelFile, readModelCard, runInference, scanChannels } from '../../core/inference';
-import type { ModelCard } from '../../core/models';
+import { labelNamesOf, type ModelCard } from '../../core/models';
 import { NIFTI_INTENT_LABEL, readNiftiFile, writeNiftiFile, type NiftiVolume } from '../../core/nifti';
 import { progressLine } from '../progress-line';
 import { UsageError } from '../usage-error';
@@ -89,8 +89,6 @@ function describeLabels(labels: Uint8Array, info: ModelCard['labels']): string {
   const counts = new Map<number, number>();
   for (const v of labels) if (v !== 0) counts.set(v, (counts.get(v) ?? 0) + 1);
   if (counts.size === 0) return 'no voxel labelled';
-  const names = new Map<number, string>(info.scheme === 'brats'
-    ? Object.entries(info.names).map(([k, v]) => [Number(k), v])
-    : info.classes.map((c) => [c.label, c.name]));
+  const names = labelNamesOf(info);
   return [...counts].sort((a, b) => a[0] - b[0]).map(([v, n]) => `${names.get(v) ?? `label ${v}`} (${v}) ${n} voxels`).join(', ');
 }

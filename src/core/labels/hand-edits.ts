@@ -51,10 +51,4 @@ export class HandEdits {
     return out;
   }
 
-  /** Number of voxels the user's work covers (for messages). */
-  count(): number {
-    let n = 0;
-    for (const v of this.map()) n += v;
-    return n;
-  }
 }

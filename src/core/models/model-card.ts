@@ -40,6 +40,13 @@ export type LabelInfo =
     readonly classes: readonly { readonly index: number; readonly label: number; readonly name: string }[];
   };
 
+/** The mask values a model writes, with their names: the BraTS label names, or every softmax class (0 included). */
+export function labelNamesOf(info: LabelInfo): Map<number, string> {
+  return new Map(info.scheme === 'brats'
+    ? Object.entries(info.names).map(([value, name]) => [Number(value), name])
+    : info.classes.map((c) => [c.label, c.name]));
+}
+
 export const BRATS_CHANNELS = ['flair', 't1ce', 't1', 't2'] as const;
 
 export function labelInfo(scheme: LabelScheme, outChannels: number): LabelInfo {

@@ -14,13 +14,12 @@ import type { TrainScope } from './train-scope';
 export { TRAIN_SCOPES, type TrainScope } from './train-scope';
 
 export interface StepGraph {
+  /** Outputs: `loss`, then `next.NAME`, `next.adam.m.NAME`, `next.adam.v.NAME` per trained weight. */
   readonly graph: Graph;
   /** The encoder part (image → hidden states) when the encoder is frozen, else null. */
   readonly encoder: Graph | null;
   /** Weights the step updates: graph inputs of those names, with `adam.m.NAME` / `adam.v.NAME` moments. */
   readonly trained: readonly string[];
-  /** Output names: `loss`, then `next.NAME`, `next.adam.m.NAME`, `next.adam.v.NAME` per trained weight. */
-  readonly lossOutput: 'loss';
 }
 
 export const momentName = (kind: 'm' | 'v', weight: string): string => `adam.${kind}.${weight}`;
@@ -69,7 +68,7 @@ export function buildStepGraph(card: ModelCard, weights: ReadonlyMap<string, Wei
   }, { keepOutputs: false });
   const graph = step;
   const encoder = frozenEncoder ? buildModelPart(config, 'encoder', null, { stored: weights, batch: batchDim(batch) }).graph : null;
-  return { graph, encoder, trained, lossOutput: 'loss' };
+  return { graph, encoder, trained };
 }
 
 /** A numeric batch keeps every shape static (the ScatterND gradient of the bias tables needs static shapes). */

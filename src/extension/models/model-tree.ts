@@ -1,6 +1,6 @@
 // What the Models view shows, decided without the vscode module: the groups, each model's label, one-line summary,
 // tooltip (Markdown source), icon and context value. models-view.ts only turns these into vscode.TreeItems.
-import type { Arch, ModelCard } from '../../core/models';
+import { labelNamesOf, type Arch, type ModelCard } from '../../core/models';
 import { asLineageEntry, lineageLine, lineageParent, lineageShort } from '../finetune/lineage-format';
 import type { ModelEntry, ModelOrigin } from './model-registry';
 
@@ -119,9 +119,7 @@ function lineageLook(entry: ModelEntry, index: number): NodeLook {
 
 /** "1 necrotic core, 2 edema, 4 enhancing tumor": the mask values the model writes, with their names. */
 export function labelNames(card: Pick<ModelCard, 'labels'>): string {
-  const labels = card.labels;
-  if (labels.scheme === 'brats') return Object.entries(labels.names).map(([value, name]) => `${value} ${name}`).join(', ');
-  return labels.classes.map((c) => `${c.label} ${c.name}`).join(', ');
+  return [...labelNamesOf(card.labels)].map(([value, name]) => `${value} ${name}`).join(', ');
 }
 
 function shortHash(sha: string | undefined): string {

@@ -1,6 +1,6 @@
 // A model's segmentation of one document, held by the host until it is accepted or discarded: labels and a heat
 // map in the viewer's RAS layout, and the per-label counts the panel lists.
-import type { ModelCard } from '../../core/models';
+import { labelNamesOf, type ModelCard } from '../../core/models';
 import type { ProposalLabel, ProposalVoxels } from '../../core/viewer-protocol/messages';
 
 export interface Proposal {
@@ -13,14 +13,6 @@ export interface Proposal {
   readonly probability: Float32Array;
   readonly info: readonly ProposalLabel[];
   readonly threshold: number | null;
-}
-
-/** Names the card gives each label value (BraTS regions, or softmax classes). */
-export function labelNames(card: ModelCard): Map<number, string> {
-  const info = card.labels;
-  return new Map(info.scheme === 'brats'
-    ? Object.entries(info.names).map(([k, v]) => [Number(k), v])
-    : info.classes.filter((c) => c.label !== 0).map((c) => [c.label, c.name]));
 }
 
 /**
@@ -54,7 +46,7 @@ export function makeProposal(
 ): Proposal {
   const counts = new Float64Array(256);
   for (let i = 0; i < labels.length; i++) counts[labels[i]!] = counts[labels[i]!]! + 1;
-  const names = labelNames(card);
+  const names = labelNamesOf(card.labels);
   const info: ProposalLabel[] = [];
   for (let label = 1; label < 256; label++) {
     if (counts[label]! > 0) info.push({ label, name: names.get(label) ?? `label ${label}`, voxels: counts[label]! });
