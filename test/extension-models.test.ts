@@ -85,7 +85,7 @@ const plain = (tooltip: unknown) => (tooltip as MarkdownString).value.replace(/\
 
 describe('Import Checkpoint… end to end', () => {
   it('imports swinfuse_f12.pt with scripted answers: the card is MONAI\'s config and the model computes MONAI\'s outputs', async (t) => {
-    const { f, registry } = setup(t, (f) => place(f.bundled, 'swinfuse-default', 'swinunetr_f12'));
+    const { f, registry } = setup(t, (f) => place(f.bundled, 'swinfuse-demo', 'swinunetr_f12'));
     stub.openDialogs.push([Uri.file(fuseCheckpoint)]);
     stub.quickPicks.push(
       (items) => (items as Item[])[0], // the preselected architecture: the detected one
@@ -130,7 +130,7 @@ describe('Import Checkpoint… end to end', () => {
       [15, 'Importing swinfuse_f12.pt as "fuse-test"…', true],
     ]);
     // Listed, announced, and "Use for Segment" pressed: the user setting (no folder is open) names it.
-    assert.deepEqual(registry.list().map((e) => [e.name, e.origin]), [['swinfuse-default', 'bundled'], ['fuse-test', 'imported']]);
+    assert.deepEqual(registry.list().map((e) => [e.name, e.origin]), [['swinfuse-demo', 'bundled'], ['fuse-test', 'imported']]);
     assert.deepEqual(stub.infos, ['SwinFUSE: Imported "fuse-test" (SwinFUSE · 4 → 3 · roi 64).']);
     assert.deepEqual(stub.updates, [{ key: 'swinfuse.model', value: 'fuse-test', target: ConfigurationTarget.Global }]);
     assert.ok(stub.logLines.some((l) => l.startsWith('SwinFUSE info: import: wrote ')));
@@ -232,19 +232,19 @@ describe('Import Checkpoint… end to end', () => {
 
   it('invalid names are asked again; a bundled name is refused; replacing an existing model needs a confirmation', async (t) => {
     const { f } = setup(t, (f) => {
-      place(f.bundled, 'swinfuse-default', 'swinunetr_f12');
+      place(f.bundled, 'swinfuse-demo', 'swinunetr_f12');
       place(f.user, 'taken', 'swinunetr_f12');
     });
     stub.openDialogs.push([Uri.file(fuseCheckpoint)]);
     stub.quickPicks.push(byLabel(/^SwinFUSE$/), byLabel(/^BraTS:/), byLabel(/^BraTS regions/), byLabel(/^64$/));
-    stub.inputs.push('4', 'bad name!', 'SWINFUSE-DEFAULT', 'TAKEN', 'taken');
+    stub.inputs.push('4', 'bad name!', 'SWINFUSE-DEMO', 'TAKEN', 'taken');
     stub.messageAnswers.push(undefined, 'Replace', undefined); // decline, then replace; dismiss the announcement
     await run('swinfuse.importCheckpoint');
     assert.deepEqual(stub.errors, []);
     const nameInputs = stub.inputOptions.slice(1);
-    assert.deepEqual(nameInputs.map((o) => o.value), ['swinfuse_f12', 'bad name!', 'SWINFUSE-DEFAULT', 'TAKEN']);
+    assert.deepEqual(nameInputs.map((o) => o.value), ['swinfuse_f12', 'bad name!', 'SWINFUSE-DEMO', 'TAKEN']);
     assert.equal(nameInputs[0]!.validateInput!('bad name!'), 'Use letters, digits, - and _ only.');
-    assert.equal(nameInputs[0]!.validateInput!('SWINFUSE-DEFAULT'), 'A bundled model is named "swinfuse-default"; choose another name.');
+    assert.equal(nameInputs[0]!.validateInput!('SWINFUSE-DEMO'), 'A bundled model is named "swinfuse-demo"; choose another name.');
     assert.equal(nameInputs[0]!.validateInput!('taken'), undefined, 'a user model\'s name may be replaced');
     assert.deepEqual(stub.warnings, ['A model named "taken" exists (imported). Replace it?', 'A model named "taken" exists (imported). Replace it?']);
     assert.deepEqual(files(f.user), ['taken.json', 'taken.onnx']);
@@ -286,7 +286,7 @@ describe('import rules', () => {
 
 describe('the Models view', () => {
   const fullCast = (t: { after(fn: () => void): void }) => setup(t, (f) => {
-    place(f.bundled, 'swinfuse-default', 'swinunetr_f12');
+    place(f.bundled, 'swinfuse-demo', 'swinunetr_f12');
     place(f.user, 'fuse', 'swinfuse_f12');
     place(f.user, 'broken', 'swinfuse_f12', '{');
     place(f.user, 'tuned', 'swinfuse_f12', withLineage(2));
@@ -321,7 +321,7 @@ describe('the Models view', () => {
       const item = provider().getTreeItem(n);
       return [item.label, item];
     }));
-    assert.deepEqual([...items.keys()], ['swinfuse-default', 'broken', 'fuse', 'tuned']);
+    assert.deepEqual([...items.keys()], ['swinfuse-demo', 'broken', 'fuse', 'tuned']);
 
     const fuse = items.get('fuse')!;
     const c = fixtureConfig('swinfuse_f12');
@@ -337,7 +337,7 @@ describe('the Models view', () => {
     assert.match(tooltip, /^\*\*fuse\*\* — SwinFUSE · 4 → 3 · roi 64 \(imported, in use\)/);
     assert.match(tooltip, /- Created: \d{4}-\d\d-\d\dT/);
 
-    const bundled = items.get('swinfuse-default')!;
+    const bundled = items.get('swinfuse-demo')!;
     assert.equal(bundled.description, 'SwinUNETR · 4 → 3 · roi 64');
     assert.equal(bundled.contextValue, 'model-bundled');
     assert.match(plain(bundled.tooltip), /\(bundled, default\)/);
@@ -357,7 +357,7 @@ describe('the Models view', () => {
     const regexOf = (command: string) => new RegExp(/viewItem =~ \/(.+)\/$/.exec(menu.find((m) => m.command === command)!.when)![1]!);
     for (const [name, item] of items) {
       assert.ok(regexOf('swinfuse.models.use').test(item.contextValue!), name);
-      assert.equal(regexOf('swinfuse.models.delete').test(item.contextValue!), name !== 'swinfuse-default', name);
+      assert.equal(regexOf('swinfuse.models.delete').test(item.contextValue!), name !== 'swinfuse-demo', name);
     }
     for (const g of groupItems) assert.equal(regexOf('swinfuse.models.use').test(g.contextValue!), false, 'groups have no model menu');
   });
@@ -366,10 +366,10 @@ describe('the Models view', () => {
     const { f, provider } = fullCast(t);
     const described = () => new Map(provider().getChildren().flatMap((g) => provider().getChildren(g))
       .map((n) => provider().getTreeItem(n)).map((i) => [i.label, i.description]));
-    assert.equal(described().get('swinfuse-default'), 'SwinUNETR · 4 → 3 · roi 64 (in use)');
+    assert.equal(described().get('swinfuse-demo'), 'SwinUNETR · 4 → 3 · roi 64 (in use)');
     stub.config.set('swinfuse.model', join(f.user, 'tuned.onnx'));
     assert.match(described().get('tuned')!, /\(in use\)$/);
-    assert.doesNotMatch(described().get('swinfuse-default')!, /in use/);
+    assert.doesNotMatch(described().get('swinfuse-demo')!, /in use/);
 
     let redraws = 0;
     const listening = provider().onDidChangeTreeData(() => redraws++);
@@ -421,13 +421,13 @@ describe('Use, Show Card and Delete', () => {
   });
 
   it('pickModel shows name, summary and origin, and returns the entry', async (t) => {
-    const { registry } = setup(t, (f) => place(f.bundled, 'swinfuse-default', 'swinfuse_f12'));
+    const { registry } = setup(t, (f) => place(f.bundled, 'swinfuse-demo', 'swinfuse_f12'));
     let shown: { label: string; description: string; detail: string }[] = [];
     stub.quickPicks.push((items) => { shown = items as typeof shown; return items[0]; });
     const picked = await pickModel(registry.list(), 'Choose a model');
-    assert.equal(picked!.name, 'swinfuse-default');
+    assert.equal(picked!.name, 'swinfuse-demo');
     assert.deepEqual(shown.map((i) => [i.label, i.description, i.detail]),
-      [['swinfuse-default', 'SwinFUSE · 4 → 3 · roi 64 · default', `bundled · ${registry.list()[0]!.path}`]]);
+      [['swinfuse-demo', 'SwinFUSE · 4 → 3 · roi 64 · default', `bundled · ${registry.list()[0]!.path}`]]);
     assert.equal(await pickModel(registry.list(), 'dismissed'), undefined);
   });
 
@@ -444,7 +444,7 @@ describe('Use, Show Card and Delete', () => {
 
   it('Delete asks first, removes both files, refreshes and clears the setting that named the model', async (t) => {
     const { f, provider: currentProvider, registry } = setup(t, (f) => {
-      place(f.bundled, 'swinfuse-default', 'swinunetr_f12');
+      place(f.bundled, 'swinfuse-demo', 'swinunetr_f12');
       place(f.user, 'fuse', 'swinfuse_f12');
       place(f.user, 'tuned', 'swinfuse_f12', withLineage(1));
     });
@@ -459,12 +459,12 @@ describe('Use, Show Card and Delete', () => {
     stub.messageAnswers.push('Delete');
     await run('swinfuse.models.delete', modelNode(provider(), 'fuse'));
     assert.deepEqual(files(f.user), ['tuned.json', 'tuned.onnx']);
-    assert.deepEqual(registry.list().map((e) => e.name), ['swinfuse-default', 'tuned']);
+    assert.deepEqual(registry.list().map((e) => e.name), ['swinfuse-demo', 'tuned']);
     assert.deepEqual(stub.updates, [{ key: 'swinfuse.model', value: undefined, target: ConfigurationTarget.Global }]);
 
     // A fine-tuned model the setting does not name: deleted, the setting left alone.
     stub.reset();
-    stub.config.set('swinfuse.model', 'swinfuse-default');
+    stub.config.set('swinfuse.model', 'swinfuse-demo');
     stub.messageAnswers.push('Delete');
     await run('swinfuse.models.delete', modelNode(provider(), 'tuned'));
     assert.deepEqual(files(f.user), []);
@@ -472,11 +472,11 @@ describe('Use, Show Card and Delete', () => {
   });
 
   it('Delete never removes a bundled model', async (t) => {
-    const { f, provider } = setup(t, (f) => place(f.bundled, 'swinfuse-default', 'swinunetr_f12'));
+    const { f, provider } = setup(t, (f) => place(f.bundled, 'swinfuse-demo', 'swinunetr_f12'));
     stub.messageAnswers.push('Delete');
-    await run('swinfuse.models.delete', modelNode(provider(), 'swinfuse-default'));
-    assert.deepEqual(stub.errors, ['SwinFUSE: "swinfuse-default" comes with the extension and cannot be deleted.']);
+    await run('swinfuse.models.delete', modelNode(provider(), 'swinfuse-demo'));
+    assert.deepEqual(stub.errors, ['SwinFUSE: "swinfuse-demo" comes with the extension and cannot be deleted.']);
     assert.deepEqual(stub.warnings, [], 'not even asked');
-    assert.deepEqual(files(f.bundled), ['swinfuse-default.json', 'swinfuse-default.onnx']);
+    assert.deepEqual(files(f.bundled), ['swinfuse-demo.json', 'swinfuse-demo.onnx']);
   });
 });

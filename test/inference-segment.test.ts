@@ -127,10 +127,13 @@ describe('swinfuse segment refuses bad input clearly', () => {
     assert.match(r.stderr, /^error: the model takes 4 channels \(flair, t1ce, t1, t2\); got 2 files: .*ras_flair\.nii\.gz, .*ras_t1ce\.nii\.gz/);
   });
 
-  it('a 4D file with the wrong number of channels', () => {
-    const r = segment(['ras_t2.nii.gz'], out());
+  it('one 3D file, not BraTS-named (so no siblings are looked for), for a 4-channel model', () => {
+    // ras_t2.nii.gz itself would now be segmented: its BraTS siblings ras_flair/_t1ce/_t1 lie beside it.
+    const plain = join(work, 'plain.nii.gz');
+    copyFileSync(fixture('ras_t2.nii.gz'), plain);
+    const r = runCli(['segment', plain, '--model', model, '-o', out()]);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /the model takes 4 channels .*ras_t2\.nii\.gz has 1/);
+    assert.match(r.stderr, /^error: the model takes 4 channels \(flair, t1ce, t1, t2\); .*plain\.nii\.gz has 1 \(shape 80×48×40\)/);
   });
 
   it('channels on different grids: shifted, or another shape', () => {

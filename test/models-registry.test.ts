@@ -6,7 +6,7 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ModelRegistry, type ModelChoice, type ModelEntry } from '../src/extension/models/model-registry';
+import { DEFAULT_MODEL_NAME, ModelRegistry, type ModelChoice, type ModelEntry } from '../src/extension/models/model-registry';
 import { importFixtureModel, modelFixtures } from './helpers/fixture-models';
 
 type Fixture = 'swinfuse_f12' | 'swinunetr_f12';
@@ -63,10 +63,21 @@ function error(choice: ModelChoice): string {
   return (choice as { message: string }).message;
 }
 
-/** The full cast: two bundled, one import, one fine-tuned, and four unusable. */
+/**
+ * The bundled default as the extension ships it: in its own folder, models/swinfuse-demo/swinfuse-demo.onnx with
+ * its card, beside a sample case in sample/ (BraTS 2021 names) that holds no model.
+ */
+function placeDemo(bundled: string, card: CardEdit = (c) => c): string {
+  const folder = join(bundled, 'swinfuse-demo');
+  mkdirSync(join(folder, 'sample'), { recursive: true });
+  for (const name of ['sample_flair', 'sample_t1ce', 'sample_t1', 'sample_t2', 'sample_seg']) writeFileSync(join(folder, 'sample', `${name}.nii.gz`), 'not read');
+  return place(folder, 'swinfuse-demo', 'swinfuse_f12', card);
+}
+
+/** The full cast: two bundled (one in its own folder), one import, one fine-tuned, and four unusable. */
 function fullCast() {
   const f = folders();
-  place(f.bundled, 'swinfuse-default', 'swinfuse_f12');
+  placeDemo(f.bundled);
   place(f.bundled, 'extra-bundled', 'swinunetr_f12');
   place(f.user, 'swinfuse_f12', 'swinfuse_f12');
   place(f.user, 'tuned', 'swinfuse_f12', fineTuned);
@@ -88,13 +99,14 @@ describe('ModelRegistry.list', () => {
     const { f, registry } = fullCast();
     const list = registry.list();
     assert.deepEqual(list.map((e) => [e.name, e.origin]), [
-      ['extra-bundled', 'bundled'], ['swinfuse-default', 'bundled'],
+      ['extra-bundled', 'bundled'], ['swinfuse-demo', 'bundled'],
       ['badcard', 'imported'], ['broken', 'imported'], ['empty', 'imported'], ['nocard', 'imported'], ['swinfuse_f12', 'imported'],
       ['tuned', 'fine-tuned'],
     ]);
     const byName = new Map(list.map((e) => [e.name, e]));
     assert.equal(byName.get('swinfuse_f12')!.path, join(f.user, 'swinfuse_f12.onnx'));
     assert.equal(byName.get('extra-bundled')!.path, join(f.bundled, 'extra-bundled.onnx'));
+    assert.equal(byName.get('swinfuse-demo')!.path, join(f.bundled, 'swinfuse-demo', 'swinfuse-demo.onnx'));
 
     const problems = Object.fromEntries(list.filter((e) => e.problem).map((e) => [e.name, e.problem]));
     assert.deepEqual(Object.keys(problems).sort(), ['badcard', 'broken', 'empty', 'nocard']);
@@ -110,7 +122,31 @@ describe('ModelRegistry.list', () => {
       const c = fixtureConfig(fixture);
       assert.deepEqual([card.arch, card.roi, card.inChannels, card.outChannels], [c.arch, c.roi, c.in_channels, c.out_channels], name);
     }
-    assert.deepEqual(list.filter((e) => e.isDefault).map((e) => e.name), ['swinfuse-default']);
+    assert.deepEqual(list.filter((e) => e.isDefault).map((e) => e.name), ['swinfuse-demo']);
+  });
+
+  it('finds bundled models one folder down (models/NAME/NAME.onnx), never deeper, and lists data folders silently', () => {
+    const f = folders();
+    const demo = placeDemo(f.bundled);
+    place(f.bundled, 'flat', 'swinunetr_f12');
+    // A data folder at the top, a folder holding a model under another name, and a model two levels down.
+    mkdirSync(join(f.bundled, 'sample'));
+    writeFileSync(join(f.bundled, 'sample', 'case_flair.nii.gz'), 'not read');
+    mkdirSync(join(f.bundled, 'extras'));
+    place(join(f.bundled, 'extras'), 'other', 'swinunetr_f12');
+    place(join(f.bundled, 'swinfuse-demo', 'sample'), 'too-deep', 'swinunetr_f12');
+    const log = logger();
+    const registry = new ModelRegistry(f, log);
+    assert.deepEqual(registry.list().map((e) => [e.name, e.origin, e.path, e.isDefault]), [
+      ['flat', 'bundled', join(f.bundled, 'flat.onnx'), false],
+      ['other', 'bundled', join(f.bundled, 'extras', 'other.onnx'), false],
+      ['swinfuse-demo', 'bundled', demo, true],
+    ]);
+    assert.equal(registry.list()[2]!.card!.name, 'swinfuse-demo', 'the card beside it, in its folder');
+    assert.deepEqual(log.lines, [], 'no warnings for sample/ folders or anything else');
+    assert.equal(model(registry.resolve('')).path, demo);
+    assert.equal(model(registry.resolve('swinfuse-demo')).path, demo);
+    assert.equal(DEFAULT_MODEL_NAME, 'swinfuse-demo');
   });
 
   it('logs each unusable model once, not again on refresh', () => {
@@ -147,15 +183,15 @@ describe('ModelRegistry.list', () => {
 });
 
 describe('ModelRegistry.resolve: empty setting', () => {
-  it('the bundled swinfuse-default', () => {
+  it('the bundled swinfuse-demo', () => {
     const { registry } = fullCast();
     const entry = model(registry.resolve(''));
-    assert.equal(entry.name, 'swinfuse-default');
+    assert.equal(entry.name, 'swinfuse-demo');
     assert.equal(entry.origin, 'bundled');
-    assert.equal(model(registry.resolve('   ')).name, 'swinfuse-default', 'blank is empty');
+    assert.equal(model(registry.resolve('   ')).name, 'swinfuse-demo', 'blank is empty');
   });
 
-  it('the only bundled model when none is named swinfuse-default', () => {
+  it('the only bundled model when none is named swinfuse-demo', () => {
     const f = folders();
     place(f.bundled, 'only-one', 'swinunetr_f12');
     place(f.user, 'mine', 'swinfuse_f12');
@@ -165,7 +201,7 @@ describe('ModelRegistry.resolve: empty setting', () => {
     assert.equal(entry.isDefault, true);
   });
 
-  it('several bundled and none named swinfuse-default: choose among every usable model', () => {
+  it('several bundled and none named swinfuse-demo: choose among every usable model', () => {
     const f = folders();
     place(f.bundled, 'b1', 'swinunetr_f12');
     place(f.bundled, 'b2', 'swinfuse_f12');
@@ -180,7 +216,7 @@ describe('ModelRegistry.resolve: empty setting', () => {
 
   it('no bundled model: the only usable one; a broken default is never chosen', () => {
     const f = folders();
-    place(f.bundled, 'swinfuse-default', 'swinfuse_f12', 'missing');
+    placeDemo(f.bundled, 'missing');
     place(f.user, 'mine', 'swinunetr_f12', fineTuned);
     place(f.user, 'broken', 'swinfuse_f12', '[]');
     const registry = new ModelRegistry(f, logger());
@@ -227,7 +263,7 @@ describe('ModelRegistry.resolve: a name', () => {
   it('an unknown name lists the usable models; a path without .onnx says so', () => {
     const { registry } = fullCast();
     assert.equal(error(registry.resolve('nope')),
-      'swinfuse.model names "nope", but there is no model of that name; available: extra-bundled, swinfuse-default, swinfuse_f12, tuned');
+      'swinfuse.model names "nope", but there is no model of that name; available: extra-bundled, swinfuse-demo, swinfuse_f12, tuned');
     assert.match(error(registry.resolve('models/mine')), /no model of that name \(a path must end in \.onnx\); available: /);
     const empty = new ModelRegistry(folders(), logger());
     assert.match(error(empty.resolve('nope')), /there are no usable models yet: import one with "SwinFUSE: Import Checkpoint…"/);
@@ -240,7 +276,7 @@ describe('ModelRegistry.resolve: a path', () => {
     const entry = model(registry.resolve(join(f.user, 'tuned.onnx')));
     assert.equal(entry.name, 'tuned');
     assert.equal(entry.origin, 'fine-tuned');
-    assert.equal(model(registry.resolve(join(f.bundled, 'swinfuse-default.onnx'))).isDefault, true);
+    assert.equal(model(registry.resolve(join(f.bundled, 'swinfuse-demo', 'swinfuse-demo.onnx'))).isDefault, true);
   });
 
   it('a path relative to the workspace folder, outside both folders', () => {
@@ -292,8 +328,8 @@ describe('ModelRegistry.remove', () => {
 
   it('never deletes a bundled model, nor a file outside the user folder', async () => {
     const { f, registry } = fullCast();
-    await assert.rejects(registry.remove(model(registry.resolve('swinfuse-default'))), /only imported and fine-tuned models/);
-    assert.ok(existsSync(join(f.bundled, 'swinfuse-default.onnx')));
+    await assert.rejects(registry.remove(model(registry.resolve('swinfuse-demo'))), /only imported and fine-tuned models/);
+    assert.ok(existsSync(join(f.bundled, 'swinfuse-demo', 'swinfuse-demo.onnx')));
     const elsewhere = join(work, 'elsewhere');
     mkdirSync(elsewhere);
     const outside = model(registry.resolve(place(elsewhere, 'kept', 'swinfuse_f12')));

@@ -1,22 +1,30 @@
-import { resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkModelFile, readModelCard, runInference, scanChannels } from '../../core/inference';
+import { bratsChannelFiles, modalityOfChannelName, parseBratsName } from '../../core/inference/brats-siblings';
+import { checkModelFile, InferenceInputError, readModelCard, runInference, scanChannels } from '../../core/inference';
 import { labelNamesOf, type ModelCard } from '../../core/models';
-import { NIFTI_INTENT_LABEL, readNiftiFile, writeNiftiFile, type NiftiVolume } from '../../core/nifti';
+import { channelCount, NIFTI_INTENT_LABEL, readNiftiFile, writeNiftiFile, type NiftiVolume, type ReadLimits } from '../../core/nifti';
+import { BUNDLED_MODEL_RELATIVE, bundledModelPath } from '../bundled-model';
 import { progressLine } from '../progress-line';
+import { diceLine, foreignLabels, readReferenceLabels } from '../reference-dice';
 import { UsageError } from '../usage-error';
 import { inferenceWorkerScript } from '../worker-script';
 import { interruptSignal } from './infer';
 import { inferenceOptionSpec, inferenceOptionUsage, parseInferenceOptions } from './inference-options';
 
-export const segmentUsage = `swinfuse segment IMAGE... --model MODEL.onnx -o MASK.nii.gz [--probabilities PROB.nii.gz]
+export const segmentUsage = `swinfuse segment IMAGE... -o MASK.nii.gz [--model MODEL.onnx] [--label REF.nii.gz] [--probabilities PROB.nii.gz]
                  [--overlap 0.5] [--device auto|cpu|cuda] [--threads N] [--crop-margin M | --no-crop]
 
-Segments a scan: one 3D file per channel in the model card's order (BraTS: flair t1ce t1 t2), or one 4D file with
-the channels on the 4th axis. Each channel is z-scored over its non-zero voxels, windows run in the orientation the
-model was trained in, and the mask is written as uint8 labels with the first image's exact geometry.
-${inferenceOptionUsage}
+Segments a scan: one 3D file per channel in the model card's order (BraTS: flair t1ce t1 t2), one 4D file with
+the channels on the 4th axis, or one 3D file of a BraTS case whose other modalities lie beside it (BraTS 2021
+CASE_flair/_t1ce/_t1/_t2 or 2023 CASE-t2f/-t1c/-t1n/-t2w, found by suffix). Each channel is z-scored over its
+non-zero voxels, windows run in the orientation the model was trained in, and the mask is written as uint8 labels
+with the exact geometry of the image named first.
+${inferenceOptionUsage.replace(/^( {2}--model .*)$/m, `$1\n                default: the bundled model, ${BUNDLED_MODEL_RELATIVE} in the package (beside dist/)`)}
   -o, --output     the label mask to write (.nii or .nii.gz)
+  --label          a reference label mask on the image's voxel grid: after writing, print the Dice of the mask
+                   against it (BraTS models: regions WT, TC, ET; others: each label) with voxel counts
   --probabilities  also write the per-class probabilities, float32, one volume per class
   --crop-margin    run windows only over the non-zero region grown by M voxels (default 16); outside it is background
   --no-crop        run windows over the whole volume, as MONAI's sliding_window_inference does
@@ -28,20 +36,20 @@ export async function runSegment(argv: string[], out: (text: string) => void): P
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
-      ...inferenceOptionSpec, output: { type: 'string', short: 'o' }, probabilities: { type: 'string' },
+      ...inferenceOptionSpec, output: { type: 'string', short: 'o' }, probabilities: { type: 'string' }, label: { type: 'string' },
       'crop-margin': { type: 'string' }, 'no-crop': { type: 'boolean' }, 'max-voxels': { type: 'string' },
     },
   });
   if (values.help) return out(segmentUsage);
-  const options = parseInferenceOptions(values);
+  const options = parseInferenceOptions({ ...values, model: values.model ?? bundledModelPath() });
   if (positionals.length === 0) throw new UsageError('segment needs at least one IMAGE');
   const mask = values.output;
   if (!mask) throw new UsageError('-o MASK.nii.gz is required');
   const written = [mask, values.probabilities].filter((p): p is string => p !== undefined);
   for (const path of written) {
     if (!NIFTI_NAME.test(path)) throw new UsageError(`${path}: outputs must end in .nii or .nii.gz`);
-    if (positionals.some((image) => resolve(image) === resolve(path))) throw new UsageError(`${path} is an input image; segment never writes over its inputs`);
   }
+  checkNotAnInput(written, positionals, values.label);
   if (written.length === 2 && resolve(written[0]!) === resolve(written[1]!)) throw new UsageError('--probabilities must differ from -o');
   if (values['no-crop'] && values['crop-margin'] !== undefined) throw new UsageError('--crop-margin and --no-crop exclude each other');
   const cropMargin = values['no-crop'] ? null : values['crop-margin'] === undefined ? 16 : Number(values['crop-margin']);
@@ -49,15 +57,26 @@ export async function runSegment(argv: string[], out: (text: string) => void): P
   const maxVoxels = values['max-voxels'] === undefined ? undefined : Number(values['max-voxels']);
   if (maxVoxels !== undefined && (!Number.isInteger(maxVoxels) || maxVoxels < 1)) throw new UsageError(`--max-voxels must be a positive whole number, got "${values['max-voxels']}"`);
 
+  if (values.model === undefined && !existsSync(options.model)) {
+    throw new UsageError(`no --model given and the bundled model ${BUNDLED_MODEL_RELATIVE} is missing (looked for ${options.model}); ` +
+      'give --model MODEL.onnx, a model written by swinfuse import');
+  }
   checkModelFile(options.model);
   const card = readModelCard(options.model);
   const started = performance.now();
-  let images: NiftiVolume[] = [];
-  for (const file of positionals) images.push(await readNiftiFile(file, maxVoxels === undefined ? {} : { maxVoxels }));
+  const limits: ReadLimits = maxVoxels === undefined ? {} : { maxVoxels };
+  let images = await readImages(positionals, card, limits);
+  checkNotAnInput(written, images.map((i) => i.file), undefined);
   const scan = scanChannels(images, card);
-  const reference = images[0]!;
+  // The mask takes the geometry of the image named first, also when its siblings come before it in the card's order.
+  const primary = images.find((image) => image.file === positionals[0]) ?? images[0]!;
   images = []; // the float32 channels are all the worker needs; let the stored voxels go
-  process.stderr.write(`${card.name}: ${scan.spatialShape.join('×')} × ${card.inChannels} channels, ${reference.axcodes} → ${card.orientation}\n`);
+  // Read and checked before the (long) inference, so that a reference on the wrong grid fails at once.
+  const referenceLabels = values.label === undefined ? undefined : await readReferenceLabels(values.label, primary, limits);
+  const foreign = referenceLabels && foreignLabels(referenceLabels, card.labels);
+  if (foreign) process.stderr.write(`note: ${values.label}: ${foreign}\n`);
+  const bundled = values.model === undefined ? ' (bundled)' : '';
+  process.stderr.write(`${card.name}${bundled}: ${scan.spatialShape.join('×')} × ${card.inChannels} channels, ${primary.axcodes} → ${card.orientation}\n`);
 
   const progress = progressLine();
   const result = await runInference({
@@ -71,7 +90,7 @@ export async function runSegment(argv: string[], out: (text: string) => void): P
   });
   progress.end();
 
-  const geometry = { geometry: reference.header, version: reference.header.version };
+  const geometry = { geometry: primary.header, version: primary.header.version };
   await writeNiftiFile(mask, {
     ...geometry, shape: scan.spatialShape, data: result.labels, intentCode: NIFTI_INTENT_LABEL,
     description: `swinfuse segment ${card.name}`.slice(0, 79),
@@ -83,6 +102,55 @@ export async function runSegment(argv: string[], out: (text: string) => void): P
     });
   }
   out(`wrote ${written.join(' and ')}: ${describeLabels(result.labels, card.labels)}; ${result.windows} windows on ${result.device} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (referenceLabels && values.label) out(diceLine(result.labels, referenceLabels, card.labels, values.label));
+}
+
+/** Outputs never replace an input: an image (given or found beside it) or the reference label mask. */
+function checkNotAnInput(outputs: readonly string[], images: readonly string[], label: string | undefined): void {
+  for (const path of outputs) {
+    if (images.some((image) => resolve(image) === resolve(path))) throw new UsageError(`${path} is an input image; segment never writes over its inputs`);
+    if (label !== undefined && resolve(label) === resolve(path)) throw new UsageError(`${path} is the --label reference; segment never writes over its inputs`);
+  }
+}
+
+/**
+ * The images, in the card's channel order. Given several, or one that is 4D, they are what was given. Given one 3D
+ * image of a BraTS case while the card takes several BraTS channels, its siblings beside it are read too, matched
+ * by suffix (BraTS 2021 `_flair`, `_t1ce`, `_t1`, `_t2` or 2023 `-t2f`, `-t1c`, `-t1n`, `-t2w`), as the extension does.
+ */
+async function readImages(files: readonly string[], card: ModelCard, limits: ReadLimits): Promise<NiftiVolume[]> {
+  const first = await readNiftiFile(files[0]!, limits);
+  const bratsChannels = card.channels.every((c) => modalityOfChannelName(c) !== undefined);
+  if (files.length !== 1 || card.inChannels < 2 || !bratsChannels || channelCount(first.shape) !== 1) {
+    const images = [first];
+    for (const file of files.slice(1)) images.push(await readNiftiFile(file, limits));
+    return images;
+  }
+  const folder = dirname(files[0]!);
+  const own = basename(files[0]!);
+  let listed: string[] = [];
+  try {
+    listed = readdirSync(folder);
+  } catch {
+    // An unlistable folder has no siblings to offer; scanChannels then says what the model takes.
+  }
+  const found = bratsChannelFiles(own, listed, card.channels);
+  if (!found) return [first]; // not BraTS-named: scanChannels says the model takes more channels than one file has
+  const missing = card.channels.filter((_, i) => !found[i]);
+  if (missing.length > 0) {
+    const { prefix, separator } = parseBratsName(own)!;
+    throw new InferenceInputError(`the model takes ${card.inChannels} channels (${card.channels.join(', ')}); ${files[0]} has 1, ` +
+      `and no BraTS sibling beside it holds ${missing.join(', ')} (looked for ${missing.map((m) => siblingNames(prefix, separator, m)).join('; ')}). ` +
+      'Give one 3D file per channel in that order, or one 4D file with the channels on its 4th axis');
+  }
+  process.stderr.write(`channels: ${card.channels.map((c, i) => `${c} ← ${found[i]}`).join(', ')}\n`);
+  return Promise.all(found.map((name) => (name === own ? first : readNiftiFile(join(folder, name!), limits))));
+}
+
+/** The names a channel's sibling may have, for the error: both releases' suffixes (the .nii forms match too). */
+function siblingNames(prefix: string, separator: string, channel: string): string {
+  const suffixes = { flair: ['flair', 't2f'], t1ce: ['t1ce', 't1c'], t1: ['t1', 't1n'], t2: ['t2', 't2w'] }[modalityOfChannelName(channel)!];
+  return suffixes.map((s) => `${prefix}${separator}${s}.nii.gz`).join(' or ');
 }
 
 function describeLabels(labels: Uint8Array, info: ModelCard['labels']): string {

@@ -48,7 +48,26 @@ export function buildStepGraph(card: ModelCard, weights: ReadonlyMap<string, Wei
     g.output(loss.total, 'loss');
   }, { keepOutputs: false });
   const { graph: withGradients, gradients } = buildGradientGraph(withLoss, { loss: 'loss', wrt: trained });
-  const step = extendGraph(withGradients, ({ g, value }) => {
+  const step = appendAdamW(withGradients, gradients, trained, ['loss']);
+  const graph = step;
+  const encoder = frozenEncoder ? buildModelPart(config, 'encoder', null, { stored: weights, batch: batchDim(batch) }).graph : null;
+  return { graph, encoder, trained };
+}
+
+/** A numeric batch keeps every shape static (the ScatterND gradient of the bias tables needs static shapes). */
+function batchDim(batch: number): number {
+  if (!Number.isInteger(batch) || batch < 1) throw new Error(`a training batch of ${batch} patches is not a batch`);
+  return batch;
+}
+
+/**
+ * Appends AdamW to a graph holding the loss's gradients: inputs `adam.m.NAME` / `adam.v.NAME` per trained weight
+ * and the scalars of adamwHyperInputs; outputs `scalars` (the loss and any logged terms, passed through) and
+ * `next.NAME`, `next.adam.m.NAME`, `next.adam.v.NAME`.
+ */
+export function appendAdamW(withGradients: Graph, gradients: ReadonlyMap<string, string>, trained: readonly string[],
+  scalars: readonly string[]): Graph {
+  return extendGraph(withGradients, ({ g, value }) => {
     const hyper = adamwHyperInputs(g);
     const slots = trained.map((name) => {
       const param = value(name);
@@ -59,20 +78,11 @@ export function buildStepGraph(card: ModelCard, weights: ReadonlyMap<string, Wei
       };
     });
     const updated = adamwUpdate(g, hyper, slots);
-    g.output(value('loss'), 'loss');
+    for (const name of scalars) g.output(value(name), name);
     trained.forEach((name, i) => {
       g.output(updated[i]!.param, nextName(name));
       g.output(updated[i]!.m, nextName(momentName('m', name)));
       g.output(updated[i]!.v, nextName(momentName('v', name)));
     });
   }, { keepOutputs: false });
-  const graph = step;
-  const encoder = frozenEncoder ? buildModelPart(config, 'encoder', null, { stored: weights, batch: batchDim(batch) }).graph : null;
-  return { graph, encoder, trained };
-}
-
-/** A numeric batch keeps every shape static (the ScatterND gradient of the bias tables needs static shapes). */
-function batchDim(batch: number): number {
-  if (!Number.isInteger(batch) || batch < 1) throw new Error(`a training batch of ${batch} patches is not a batch`);
-  return batch;
 }

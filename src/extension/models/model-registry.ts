@@ -8,6 +8,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { readModelCard } from '../../core/inference/model-card-file';
 import { checkModelFile } from '../../core/inference/ort-session';
 import { cardPathFor, type ModelCard } from '../../core/models';
+import { DEFAULT_MODEL_NAME } from '../../core/models/bundled-models';
 import { Emitter } from '../viewer/emitter';
 import type { Logger } from '../viewer/host-ports';
 
@@ -32,8 +33,8 @@ export type ModelChoice =
   | { kind: 'error'; message: string };
 
 export const MODEL_SETTING = 'swinfuse.model';
-/** The bundled model an empty `swinfuse.model` means when the extension ships several. */
-export const DEFAULT_MODEL_NAME = 'swinfuse-default';
+/** The bundled model an empty `swinfuse.model` means when the extension ships several (defined beside the CLI's). */
+export { DEFAULT_MODEL_NAME };
 
 const ORIGIN_ORDER: Readonly<Record<ModelOrigin, number>> = { bundled: 0, imported: 1, 'fine-tuned': 2 };
 
@@ -151,19 +152,35 @@ export class ModelRegistry {
     return entries.sort((a, b) => ORIGIN_ORDER[a.origin] - ORIGIN_ORDER[b.origin] || a.name.localeCompare(b.name));
   }
 
+  /**
+   * The .onnx files in `folder`. Bundled models may also sit one level down, `models/NAME/NAME.onnx` (see
+   * bundledModelFile), so the bundled folder's subfolders are listed too, but no deeper: a model's data (its
+   * `sample/` case) lies below that and holds no models, so it is never read and never warned about. The user
+   * folder stays flat: imports and fine-tuning write there, and remove() deletes only from there.
+   */
   private scanFolder(folder: string, where: 'bundled' | 'user'): ModelEntry[] {
-    let names: string[];
+    const names = this.listFolder(folder);
+    if (!names) return [];
+    const files = names.filter((n) => /\.onnx$/i.test(n) && isFile(join(folder, n))).map((n) => join(folder, n));
+    if (where === 'bundled') {
+      for (const sub of names.filter((n) => isDirectory(join(folder, n))).sort()) {
+        const inside = this.listFolder(join(folder, sub)) ?? [];
+        files.push(...inside.filter((n) => /\.onnx$/i.test(n) && isFile(join(folder, sub, n))).map((n) => join(folder, sub, n)));
+      }
+    }
+    return files.map((path) => this.readEntry(path, where, false));
+  }
+
+  /** The names in `folder`, or undefined when it cannot be listed (logged unless it does not exist). */
+  private listFolder(folder: string): string[] | undefined {
     try {
-      names = readdirSync(folder);
+      return readdirSync(folder);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // No user folder until the first import; no bundled folder in a development checkout without models.
       if (code !== 'ENOENT') this.log.warn(`models: cannot list ${folder} (${code ?? String(err)})`);
-      return [];
+      return undefined;
     }
-    return names
-      .filter((n) => /\.onnx$/i.test(n) && isFile(join(folder, n)))
-      .map((n) => this.readEntry(join(folder, n), where, false));
   }
 
   private readEntry(path: string, where: 'bundled' | 'user', isDefault: boolean): ModelEntry {
@@ -186,6 +203,14 @@ export class ModelRegistry {
 function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
   } catch {
     return false;
   }

@@ -1,9 +1,9 @@
 // Which file (or 4th-axis channel) feeds each input channel a model card names: a 4D file's channels in the card's
 // order, BraTS sibling files by their suffix, and for anything else the user's choice among the NIfTI files beside
 // the image. A model that cannot be fed gets a message saying what it needs and what was found.
+import { bratsChannelFiles } from '../../core/inference/brats-siblings';
 import type { ModelCard } from '../../core/models';
 import { isNiftiName } from '../viewer/mask-discovery';
-import { bratsSiblings, modalityOfChannelName } from '../viewer/scan-names';
 
 export type ChannelSource =
   | { readonly kind: 'axis'; readonly axis: number }
@@ -53,10 +53,9 @@ export async function resolveChannels(scan: ScanOffer, card: ModelCard, picker: 
   }
   if (wanted.length === 1) return [{ kind: 'axis', axis: 0 }];
 
-  const byModality = new Map((bratsSiblings(scan.file, scan.folderFiles ?? []) ?? []).map((s) => [s.modality, s.name]));
-  const sources: (ChannelSource | undefined)[] = wanted.map((name) => {
-    const modality = modalityOfChannelName(name);
-    const file = modality && byModality.get(modality);
+  const found = bratsChannelFiles(scan.file, scan.folderFiles ?? [], wanted) ?? [];
+  const sources: (ChannelSource | undefined)[] = wanted.map((_, i) => {
+    const file = found[i];
     if (!file) return undefined;
     return file === scan.file ? { kind: 'axis', axis: 0 } : { kind: 'file', file };
   });

@@ -1,11 +1,11 @@
 // The channels a viewer can switch between: the 4th-axis channels of one file, or the BraTS modality files beside
 // the opened one. Axis channels are cut from the loaded volume; sibling files are read only when first asked for.
+import { bratsSiblings } from '../../core/inference/brats-siblings';
 import { NiftiError } from '../../core/nifti/index';
 import type { ChannelInfo, ChannelVoxels } from '../../core/viewer-protocol/messages';
 import { gridDifference } from '../../core/nifti/grid';
 import { siblingUri, type DocumentHost, type UriLike } from './host-ports';
 import { channelVoxels, readRasScan, type RasScan } from './ras-scan';
-import { bratsSiblings } from './scan-names';
 
 type Source<U> =
   | { readonly kind: 'axis'; readonly axis: number }
