@@ -5,14 +5,13 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Frame } from 'playwright-core';
 import { readNiftiFile } from '../../src/core/nifti';
 import { runCli } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
 import {
   addUserSettings, codeServerHooks, createSandbox, installExtension, openInCustomEditor, openWorkbench, packageVsix,
   runCommand, startServer, statsVoxels, stepRunner, waitForEditorTab, waitForExtension, waitForRendered, waitUntil,
-  type Sandbox, type Server, type Workbench,
+  proposalRows, type Sandbox, type Server, type Workbench,
 } from './harness';
 
 const EXTENSION_ID = 'swinfuse.swinfuse-vscode';
@@ -26,11 +25,6 @@ let workbench: Workbench | undefined;
 const step = stepRunner(() => ({ sandbox, workbench }));
 codeServerHooks(() => sandbox);
 
-async function proposalRows(frame: Frame): Promise<Map<number, number>> {
-  const rows = await frame.locator('#swv-proposal tr[data-label]').evaluateAll((trs) => trs.map((tr) => [
-    Number(tr.getAttribute('data-label')), Number(tr.getAttribute('data-voxels'))] as [number, number]));
-  return new Map(rows);
-}
 
 test('a fresh install segments the bundled sample with the bundled model, no setting needed', { timeout: 10 * 60_000 }, async (t) => {
   const vsix = await step(t, 'package the .vsix', () => packageVsix());

@@ -785,3 +785,10 @@ export function codeServerHooks(sandbox: () => Sandbox | undefined): void {
     console.log(`closed the browser, stopped code-server and removed the sandbox in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 }
+
+/** The proposal's rows in the viewer's Segmentation panel: label → voxels. */
+export async function proposalRows(frame: Frame): Promise<Map<number, number>> {
+  const rows = await frame.locator('#swv-proposal tr[data-label]').evaluateAll((trs) => trs.map((tr) => [
+    Number(tr.getAttribute('data-label')), Number(tr.getAttribute('data-voxels'))] as [number, number]));
+  return new Map(rows);
+}

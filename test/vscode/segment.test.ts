@@ -19,7 +19,7 @@ import {
   openInCustomEditor, openWorkbench, packageVsix, paneTitle, runCommand, screenshotImage, sliceBox, startServer,
   statsVoxels, stepRunner, waitForEditorTab, waitForExtension, waitForNotification, waitForRendered, waitUntil,
   type Box, type Sandbox, type Server, type Workbench,
-  codeServerHooks,
+  codeServerHooks, proposalRows,
 } from './harness';
 
 const EXTENSION_ID = 'swinfuse.swinfuse-vscode';
@@ -47,12 +47,6 @@ async function proposalShown(frame: Frame): Promise<boolean> {
   return frame.locator('#swv-proposal[data-proposal-id]').isVisible();
 }
 
-/** The proposal's rows in the viewer's Segmentation panel: label → voxels. */
-async function proposalRows(frame: Frame): Promise<Map<number, number>> {
-  const rows = await frame.locator('#swv-proposal tr[data-label]').evaluateAll((trs) => trs.map((tr) => [
-    Number(tr.getAttribute('data-label')), Number(tr.getAttribute('data-voxels'))] as [number, number]));
-  return new Map(rows);
-}
 
 async function changedPixels(page: Page, box: Box, before: Awaited<ReturnType<typeof screenshotImage>>): Promise<number> {
   const now = await screenshotImage(page);
