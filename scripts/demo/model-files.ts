@@ -3,15 +3,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runInference } from '../../src/core/inference';
-import { writeFileAtomic } from '../../src/core/io/atomic-write';
-import {
-  buildModelPart, cardPathFor, labelInfo, makeModelCard, type ModelCard, type ModelConfig,
-  type WeightTensor,
-} from '../../src/core/models';
+import { makeModelCard, type ModelCard, type ModelConfig, type WeightTensor } from '../../src/core/models';
 import { planReorientation } from '../../src/core/nifti/reorient';
-import { serializeModel } from '../../src/core/onnx';
 import type { SynthCase, SynthContrast } from '../../src/core/synth';
 import { bratsRegionDice } from '../../src/core/training/dice';
+import { writeModelFiles } from '../../src/core/training/model-file';
 import { rawChannels } from './cases';
 
 export { initialStoredWeights as initialStored } from '../../src/core/training/initial-weights';
@@ -34,10 +30,7 @@ export async function writeDemoModel(path: string, config: ModelConfig, weights:
     }),
     lineage: [details.recipe],
   };
-  const graph = buildModelPart(config, 'full', null, { stored: weights, storeAsFloat16: details.float16 }).graph;
-  const cardJson = JSON.stringify(card, null, 2) + '\n';
-  await writeFileAtomic(path, serializeModel(graph, { docString: `${details.name}: ${String(details.recipe.summary ?? '')}`, metadata: { 'swinfuse.card': cardJson } }));
-  await writeFileAtomic(cardPathFor(path), new TextEncoder().encode(cardJson));
+  await writeModelFiles(path, card, weights, `${details.name}: ${String(details.recipe.summary ?? '')}`);
   return card;
 }
 
@@ -70,4 +63,3 @@ export async function scoreModel(modelPath: string, card: ModelCard, cases: read
 export const meanOf = (scores: readonly CaseScore[], region: 'WT' | 'TC' | 'ET'): number =>
   scores.reduce((s, c) => s + c[region], 0) / scores.length;
 
-export { labelInfo };

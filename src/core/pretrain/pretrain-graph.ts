@@ -70,7 +70,7 @@ export function buildPretrainStepGraph(config: ModelConfig, encoder: ReadonlyMap
       total = ops.add(g, total, ops.mul(g, jsd, g.scalar(loss.jsdWeight)));
     }
     g.output(total, 'loss');
-    [inpaint, contrast, rot, jsd].forEach((t, i) => g.output(ops.add(g, t, g.scalar(0)), PRETRAIN_TERMS[i]!));
+    [inpaint, contrast, rot, jsd].forEach((t, i) => g.output(t, PRETRAIN_TERMS[i]!));
   }, { keepOutputs: false });
   const { graph: withGradients, gradients } = buildGradientGraph(withLoss, { loss: 'loss', wrt: trained });
   const graph = appendAdamW(withGradients, gradients, trained, ['loss', ...PRETRAIN_TERMS]);

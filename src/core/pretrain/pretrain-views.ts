@@ -1,7 +1,8 @@
 // The pre-training batch: V sub-volumes, each seen twice. A view is the sub-volume turned by a random multiple of
 // 90° (its rotation label) with random inner boxes replaced by noise (the cut-outs to inpaint); the target is the
 // turned sub-volume before the cut-outs (MONAI's SSL recipe: rot_rand, then aug_rand's patch_rand_drop).
-import { mulberry32 } from '../models/random-weights';
+import { foregroundBox } from '../inference/foreground';
+import { niftiView } from '../inference/volume-view';
 
 type Vec3 = readonly [number, number, number];
 
@@ -36,22 +37,11 @@ export interface CutoutSettings {
 
 export const DEFAULT_CUTOUT: CutoutSettings = { maxFraction: 0.3, maxSide: 0.25, maxBoxes: 10 };
 
-/** Bounding box of the non-zero voxels; the whole volume when all are zero. */
+/** Bounding box of the non-zero voxels (inference's foreground box, no margin); the whole volume when all are zero. */
 export function nonzeroBox(data: Float32Array, shape: Vec3): PretrainVolume['box'] {
-  const [X, Y, Z] = shape;
-  const min = [X, Y, Z];
-  const max = [-1, -1, -1];
-  for (let z = 0, i = 0; z < Z; z++) for (let y = 0; y < Y; y++) for (let x = 0; x < X; x++, i++) {
-    if (data[i] === 0) continue;
-    if (x < min[0]!) min[0] = x;
-    if (x > max[0]!) max[0] = x;
-    if (y < min[1]!) min[1] = y;
-    if (y > max[1]!) max[1] = y;
-    if (z < min[2]!) min[2] = z;
-    if (z > max[2]!) max[2] = z;
-  }
-  if (max[0]! < 0) return { min: [0, 0, 0], max: [X - 1, Y - 1, Z - 1] };
-  return { min: min as unknown as Vec3, max: max as unknown as Vec3 };
+  const box = foregroundBox(niftiView(data, shape, 1), 0);
+  if (!box) return { min: [0, 0, 0], max: [shape[0] - 1, shape[1] - 1, shape[2] - 1] };
+  return { min: box.start, max: [0, 1, 2].map((k) => box.start[k]! + box.size[k]! - 1) as unknown as Vec3 };
 }
 
 /**
@@ -147,5 +137,3 @@ function cutOut(view: Float32Array, s: number, random: () => number, c: CutoutSe
     }
   }
 }
-
-export { mulberry32 };

@@ -11,7 +11,8 @@ import { HIDDEN_STATES } from '../models';
 import type { Reorientation } from '../nifti/reorient';
 import { serializeModel } from '../onnx';
 import { patchBatch, samplePatches } from './patches';
-import { buildStepGraph, momentName, nextName, type TrainScope } from './step-graph';
+import { AdamWState } from './adamw-state';
+import { buildStepGraph, type TrainScope } from './step-graph';
 
 export interface FinetuneSettings {
   readonly steps: number;
@@ -87,14 +88,7 @@ export async function finetune(
     ? await openSession(ort, location, { model: `${card.name} (encoder)`, device: opened.device, threads: settings.threads, bytes: serializeModel(step.encoder) })
     : null;
   hooks.onDevice?.(opened.device, opened.note);
-  const state = new Map<string, Ort.Tensor>();
-  for (const name of step.trained) {
-    const w = job.weights.get(name)!;
-    state.set(name, new ort.Tensor('float32', w.data.slice(), [...w.shape]));
-    state.set(momentName('m', name), new ort.Tensor('float32', new Float32Array(w.data.length), [...w.shape]));
-    state.set(momentName('v', name), new ort.Tensor('float32', new Float32Array(w.data.length), [...w.shape]));
-  }
-  const scalar = (v: number): Ort.Tensor => new ort.Tensor('float64', Float64Array.of(v), []);
+  const state = new AdamWState(ort, step.trained, job.weights);
   const losses: number[] = [];
   let cancelled = false;
   try {
@@ -109,19 +103,17 @@ export async function finetune(
         image: new ort.Tensor('float32', batch.image.data, batch.image.dims),
         target: new ort.Tensor('float32', batch.target.data, batch.target.dims),
         weight: new ort.Tensor('float32', batch.weight.data, batch.weight.dims),
-        'adamw.step': scalar(k + 1), 'adamw.lr': scalar(settings.lr), 'adamw.beta1': scalar(0.9), 'adamw.beta2': scalar(0.999),
-        'adamw.eps': scalar(1e-8), 'adamw.weightDecay': scalar(settings.weightDecay),
+        ...state.feeds(k + 1, settings.lr, settings.weightDecay),
       };
       if (encoder) {
         // The frozen encoder runs once per patch, outside the step graph.
         const hidden = await encoder.session.run({ image: feeds.image! });
         for (const h of HIDDEN_STATES) feeds[h] = hidden[h]!;
       }
-      for (const [name, tensor] of state) feeds[name] = tensor;
       const out = await opened.session.run(feeds);
       const loss = Number((out.loss!.data as Float32Array)[0]);
       if (!Number.isFinite(loss)) throw new Error(`fine-tuning ${card.name}: the loss is ${loss} at step ${k + 1}; try a lower learning rate`);
-      for (const name of state.keys()) state.set(name, out[nextName(name)]!);
+      state.update(out);
       losses.push(loss);
       hooks.onStep({ step: k + 1, steps: settings.steps, loss, ms: performance.now() - started });
     }
@@ -129,11 +121,7 @@ export async function finetune(
     await opened.session.release();
     await encoder?.session.release();
   }
-  const weights = new Map(job.weights);
-  for (const name of step.trained) {
-    const t = state.get(name)!;
-    weights.set(name, { shape: [...t.dims], data: t.data as Float32Array });
-  }
+  const weights = new Map<string, WeightTensor>([...job.weights, ...state.weights()]);
   return { weights, losses, device: opened.device, cancelled };
 }
 

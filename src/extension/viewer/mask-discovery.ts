@@ -1,7 +1,8 @@
 // Which file beside an image holds its mask, and what a new mask is called. Pure string logic: the configured
 // patterns (swinfuse.mask.patterns) come first, then the names the viewer has always recognised (scan-names.ts).
 import type { Logger } from './host-ports';
-import { findLabelFile, parseBratsName } from './scan-names';
+import { parseBratsName } from '../../core/inference/brats-siblings';
+import { findLabelFile } from './scan-names';
 
 export const DEFAULT_MASK_PATTERNS: readonly string[] = ['{name}_seg.nii.gz', '{name}.seg.nii.gz'];
 

@@ -1,9 +1,7 @@
 // File-name conventions the viewer follows to find what belongs with an opened scan: BraTS sibling modalities
 // (shown as channels) and a label mask beside the image (shown as an overlay). Pure string logic. The BraTS naming
-// rules live in core, where `swinfuse segment` shares them; they are re-exported here for the viewer's modules.
+// rules live in core (src/core/inference/brats-siblings.ts), where `swinfuse segment` shares them.
 import { parseBratsName } from '../../core/inference/brats-siblings';
-
-export { bratsSiblings, parseBratsName } from '../../core/inference/brats-siblings';
 
 const NIFTI_EXTENSION = /\.nii(\.gz)?$/i;
 
