@@ -11,9 +11,8 @@ import { readNiftiFile } from '../src/core/nifti';
 import { runCli } from './helpers/cli';
 import { importFixtureModel } from './helpers/fixture-models';
 import { repoRoot } from './helpers/paths';
+import { python, pythonSkip } from './helpers/python-reference';
 
-const python = '/usr/bin/python3';
-const hasNibabel = spawnSync(python, ['-c', 'import nibabel'], { encoding: 'utf8' }).status === 0;
 const work = mkdtempSync(join(tmpdir(), 'swinfuse-case-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 let model = '';
@@ -40,7 +39,7 @@ describe('swinfuse segment on a real-looking four-channel scan', () => {
     assert.equal(written.data[0], 0);
   });
 
-  it('nibabel reads the mask on the image\'s grid', { skip: hasNibabel ? false : 'python3-nibabel is not installed' }, () => {
+  it('nibabel reads the mask on the image\'s grid', { skip: pythonSkip('nibabel') }, () => {
     const script = `import sys, nibabel as nib, numpy as np
 m, i = nib.load(sys.argv[1]), nib.load(sys.argv[2])
 assert m.shape == i.shape, (m.shape, i.shape)

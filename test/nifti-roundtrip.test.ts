@@ -10,6 +10,7 @@ import {
 } from '../src/core/nifti';
 import { writeFileAtomic } from '../src/core/io/atomic-write';
 import { niftiFixtures } from './helpers/paths';
+import { python, pythonSkip } from './helpers/python-reference';
 
 const fixtures = readdirSync(niftiFixtures).filter((f) => /\.nii(\.gz)?$/.test(f));
 const work = mkdtempSync(join(tmpdir(), 'swinfuse-roundtrip-'));
@@ -101,10 +102,8 @@ describe('atomic writes', () => {
 });
 
 // nibabel is the reference the fixtures came from; .ci/run installs it (Debian's python3-nibabel).
-const python = '/usr/bin/python3';
-const hasNibabel = spawnSync(python, ['-c', 'import nibabel'], { encoding: 'utf8' }).status === 0;
 
-describe('files we write, read by nibabel', { skip: hasNibabel ? false : 'python3-nibabel is not installed' }, () => {
+describe('files we write, read by nibabel', { skip: pythonSkip('nibabel') }, () => {
   for (const name of ['las_int16_scaled.nii.gz', 'oblique_float32.nii.gz', 'nifti2_int32.nii', 'lps_float32_4d.nii.gz']) {
     it(`matches for a copy of ${name}`, async () => {
       const source = await readNiftiFile(join(niftiFixtures, name));

@@ -9,13 +9,12 @@ import { after, describe, it } from 'node:test';
 import { readNiftiFile, scaledFloat32 } from '../src/core/nifti';
 import { generateCase } from '../src/core/synth';
 import { runCli } from './helpers/cli';
+import { python, pythonSkip } from './helpers/python-reference';
 
 const work = mkdtempSync(join(tmpdir(), 'swinfuse-synth-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 const IMAGES = ['t1', 't1ce', 't2', 'flair', 'ct'] as const;
 const SUFFIXES = [...IMAGES, 'seg'] as const;
-const python = '/usr/bin/python3';
-const hasNibabel = spawnSync(python, ['-c', 'import nibabel'], { encoding: 'utf8' }).status === 0;
 
 function assertUsageError(args: string[], pattern: RegExp): void {
   const r = runCli(['synth', ...args]);
@@ -63,7 +62,7 @@ describe('swinfuse synth', () => {
     assert.match(stdout, new RegExp(`0 background ${counts[0]}, 1 necrotic core ${counts[1]} .*2 edema ${counts[2]} .*4 enhancing ${counts[3]} `));
   });
 
-  it('nibabel reads every file on the same grid, the labels as BraTS labels', { skip: hasNibabel ? false : 'python3-nibabel is not installed' }, () => {
+  it('nibabel reads every file on the same grid, the labels as BraTS labels', { skip: pythonSkip('nibabel') }, () => {
     const script = [
       'import json, sys, nibabel as nib, numpy as np',
       'imgs = [nib.load(p) for p in sys.argv[1:]]',
