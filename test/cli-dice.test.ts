@@ -187,7 +187,7 @@ describe('swinfuse segment refuses clearly', () => {
     copyFileSync(join(caseDir, 'case_t1.nii.gz'), join(lonely, 'x_t1.nii.gz'));
     const r = cli(['segment', join(lonely, 'x_flair.nii.gz'), '--model', brats, '-o', out()], undefined);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /^error: the model takes 4 channels \(flair, t1ce, t1, t2\); .*x_flair\.nii\.gz has 1, and no BraTS sibling beside it holds t1ce, t2 \(looked for x_t1ce\.nii\.gz or x_t1c\.nii\.gz; x_t2\.nii\.gz or x_t2w\.nii\.gz\)/);
+    assert.match(r.stderr, /^error: the model takes 4 channels \(flair, t1ce, t1, t2\); .*x_flair\.nii\.gz has 1, and no sibling beside it holds t1ce, t2 \(looked for x_t1ce\.nii\.gz or x_t1c\.nii\.gz; x_t2\.nii\.gz or x_t2w\.nii\.gz, in any letter case and spelling\)/);
   });
 
   it('an output that is a sibling found beside the image is refused', () => {

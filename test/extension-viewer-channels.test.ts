@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gridDifference } from '../src/core/nifti/grid';
 import { NiftiDocument } from '../src/extension/viewer/nifti-document';
-import { bratsSiblings, parseBratsName } from '../src/core/inference/brats-siblings';
+import { parseBratsName } from '../src/core/inference/brats-siblings';
+import { caseSiblings } from '../src/core/inference/contrast-names';
 import { findLabelFile } from '../src/extension/viewer/scan-names';
 import { DEFAULT_VIEWER_SETTINGS } from '../src/extension/viewer/viewer-settings';
 import { niftiFixtures } from './helpers/paths';
@@ -33,14 +34,14 @@ describe('file names', () => {
   it('lists one sibling per modality with the same prefix, the opened file first, then BraTS order', () => {
     const folder = [`${B21}_t2.nii.gz`, `${B21}_t1.nii.gz`, `${B21}_flair.nii.gz`, `${B21}_t1ce.nii.gz`, `${B21}_seg.nii.gz`,
       'BraTS2021_00002_t1.nii.gz', `${B21}-t1n.nii.gz`, 'notes.txt', `${B21}_t2.nii`];
-    assert.deepEqual(bratsSiblings(`${B21}_t1.nii.gz`, folder), [
+    assert.deepEqual(caseSiblings(`${B21}_t1.nii.gz`, folder), [
       { name: `${B21}_t1.nii.gz`, modality: 't1' },
       { name: `${B21}_flair.nii.gz`, modality: 'flair' },
       { name: `${B21}_t1ce.nii.gz`, modality: 't1ce' },
       { name: `${B21}_t2.nii.gz`, modality: 't2' },
     ]);
-    assert.deepEqual(bratsSiblings(`${B21}_t1.nii.gz`, []), [{ name: `${B21}_t1.nii.gz`, modality: 't1' }]);
-    assert.equal(bratsSiblings('scan.nii.gz', folder), undefined);
+    assert.deepEqual(caseSiblings(`${B21}_t1.nii.gz`, []), [{ name: `${B21}_t1.nii.gz`, modality: 't1' }]);
+    assert.equal(caseSiblings('scan.nii.gz', folder), undefined);
   });
 
   it('finds a label mask beside the image by the usual names', () => {

@@ -11,3 +11,4 @@ export const cliPath = resolve(repoRoot, 'dist', 'cli.js');
 if (!existsSync(niftiFixtures)) {
   throw new Error(`shared fixtures not found at ${niftiFixtures}; put shared/ beside the checkout or set SWINFUSE_SHARED`);
 }
+export const realBratsFixtures = resolve(sharedRoot, 'fixtures', 'real-brats');

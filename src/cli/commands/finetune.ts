@@ -2,7 +2,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkModelFile, readModelCard } from '../../core/inference';
 import { cardPathFor } from '../../core/models';
-import { readNiftiFile, type NiftiVolume } from '../../core/nifti';
+import { readNiftiFile } from '../../core/nifti';
+import { readChannelImages } from '../channel-files';
 import { DEFAULT_FINETUNE, type FinetuneSettings } from '../../core/training/finetune';
 import { finetuneInputs } from '../../core/training/finetune-inputs';
 import { finetunedName } from '../../core/training/lineage';
@@ -56,8 +57,7 @@ export async function runFinetuneCommand(argv: string[], out: (text: string) => 
   checkOutput(output, args);
 
   const limits = args.maxVoxels === undefined ? {} : { maxVoxels: args.maxVoxels };
-  const images: NiftiVolume[] = [];
-  for (const file of args.images) images.push(await readNiftiFile(file, limits));
+  const images = await readChannelImages(args.images, card, limits, (line) => process.stderr.write(`${line}\n`));
   const mask = await readNiftiFile(args.mask, limits);
   const inputs = finetuneInputs(images, mask, card);
   const { settings } = args;
@@ -69,7 +69,7 @@ export async function runFinetuneCommand(argv: string[], out: (text: string) => 
   const job: FinetuneJob = {
     model: args.model, card, channels: inputs.channels, labels: inputs.labels, corrected: null,
     spatialShape: inputs.spatialShape, plan: inputs.plan, settings, output,
-    caseNames: { images: args.images.map((f) => basename(f)), mask: basename(args.mask) },
+    caseNames: { images: images.map((image) => basename(image.file)), mask: basename(args.mask) },
   };
   const progress = stepProgress();
   const result = await runFinetune(job, {

@@ -1,10 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bratsChannelFiles, modalityOfChannelName, parseBratsName } from '../../core/inference/brats-siblings';
 import { checkModelFile, InferenceInputError, readModelCard, runInference, scanChannels } from '../../core/inference';
 import { labelNamesOf, type ModelCard } from '../../core/models';
-import { channelCount, NIFTI_INTENT_LABEL, readNiftiFile, writeNiftiFile, type NiftiVolume, type ReadLimits } from '../../core/nifti';
+import { readChannelImages } from '../channel-files';
+import { NIFTI_INTENT_LABEL, writeNiftiFile, type ReadLimits } from '../../core/nifti';
 import { BUNDLED_MODEL_RELATIVE, bundledModelPath } from '../bundled-model';
 import { progressLine } from '../progress-line';
 import { diceLine, foreignLabels, readReferenceLabels } from '../reference-dice';
@@ -65,7 +65,7 @@ export async function runSegment(argv: string[], out: (text: string) => void): P
   const card = readModelCard(options.model);
   const started = performance.now();
   const limits: ReadLimits = maxVoxels === undefined ? {} : { maxVoxels };
-  let images = await readImages(positionals, card, limits);
+  let images = await readChannelImages(positionals, card, limits, (line) => process.stderr.write(`${line}\n`));
   checkNotAnInput(written, images.map((i) => i.file), undefined);
   const scan = scanChannels(images, card);
   // The mask takes the geometry of the image named first, also when its siblings come before it in the card's order.
@@ -111,46 +111,6 @@ function checkNotAnInput(outputs: readonly string[], images: readonly string[], 
     if (images.some((image) => resolve(image) === resolve(path))) throw new UsageError(`${path} is an input image; segment never writes over its inputs`);
     if (label !== undefined && resolve(label) === resolve(path)) throw new UsageError(`${path} is the --label reference; segment never writes over its inputs`);
   }
-}
-
-/**
- * The images, in the card's channel order. Given several, or one that is 4D, they are what was given. Given one 3D
- * image of a BraTS case while the card takes several BraTS channels, its siblings beside it are read too, matched
- * by suffix (BraTS 2021 `_flair`, `_t1ce`, `_t1`, `_t2` or 2023 `-t2f`, `-t1c`, `-t1n`, `-t2w`), as the extension does.
- */
-async function readImages(files: readonly string[], card: ModelCard, limits: ReadLimits): Promise<NiftiVolume[]> {
-  const first = await readNiftiFile(files[0]!, limits);
-  const bratsChannels = card.channels.every((c) => modalityOfChannelName(c) !== undefined);
-  if (files.length !== 1 || card.inChannels < 2 || !bratsChannels || channelCount(first.shape) !== 1) {
-    const images = [first];
-    for (const file of files.slice(1)) images.push(await readNiftiFile(file, limits));
-    return images;
-  }
-  const folder = dirname(files[0]!);
-  const own = basename(files[0]!);
-  let listed: string[] = [];
-  try {
-    listed = readdirSync(folder);
-  } catch {
-    // An unlistable folder has no siblings to offer; scanChannels then says what the model takes.
-  }
-  const found = bratsChannelFiles(own, listed, card.channels);
-  if (!found) return [first]; // not BraTS-named: scanChannels says the model takes more channels than one file has
-  const missing = card.channels.filter((_, i) => !found[i]);
-  if (missing.length > 0) {
-    const { prefix, separator } = parseBratsName(own)!;
-    throw new InferenceInputError(`the model takes ${card.inChannels} channels (${card.channels.join(', ')}); ${files[0]} has 1, ` +
-      `and no BraTS sibling beside it holds ${missing.join(', ')} (looked for ${missing.map((m) => siblingNames(prefix, separator, m)).join('; ')}). ` +
-      'Give one 3D file per channel in that order, or one 4D file with the channels on its 4th axis');
-  }
-  process.stderr.write(`channels: ${card.channels.map((c, i) => `${c} ← ${found[i]}`).join(', ')}\n`);
-  return Promise.all(found.map((name) => (name === own ? first : readNiftiFile(join(folder, name!), limits))));
-}
-
-/** The names a channel's sibling may have, for the error: both releases' suffixes (the .nii forms match too). */
-function siblingNames(prefix: string, separator: string, channel: string): string {
-  const suffixes = { flair: ['flair', 't2f'], t1ce: ['t1ce', 't1c'], t1: ['t1', 't1n'], t2: ['t2', 't2w'] }[modalityOfChannelName(channel)!];
-  return suffixes.map((s) => `${prefix}${separator}${s}.nii.gz`).join(' or ');
 }
 
 function describeLabels(labels: Uint8Array, info: ModelCard['labels']): string {

@@ -1,7 +1,7 @@
 // Which file (or 4th-axis channel) feeds each input channel a model card names: a 4D file's channels in the card's
-// order, BraTS sibling files by their suffix, and for anything else the user's choice among the NIfTI files beside
+// order, the same case's other contrasts by their names, and for anything else the user's choice among the NIfTI files beside
 // the image. A model that cannot be fed gets a message saying what it needs and what was found.
-import { bratsChannelFiles } from '../../core/inference/brats-siblings';
+import { siblingChannelFiles } from '../../core/inference/contrast-names';
 import type { ModelCard } from '../../core/models';
 import { isNiftiName } from '../viewer/mask-discovery';
 
@@ -53,7 +53,7 @@ export async function resolveChannels(scan: ScanOffer, card: ModelCard, picker: 
   }
   if (wanted.length === 1) return [{ kind: 'axis', axis: 0 }];
 
-  const found = bratsChannelFiles(scan.file, scan.folderFiles ?? [], wanted) ?? [];
+  const found = siblingChannelFiles(scan.file, scan.folderFiles ?? [], wanted) ?? [];
   const sources: (ChannelSource | undefined)[] = wanted.map((_, i) => {
     const file = found[i];
     if (!file) return undefined;

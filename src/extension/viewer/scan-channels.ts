@@ -1,6 +1,6 @@
-// The channels a viewer can switch between: the 4th-axis channels of one file, or the BraTS modality files beside
-// the opened one. Axis channels are cut from the loaded volume; sibling files are read only when first asked for.
-import { bratsSiblings } from '../../core/inference/brats-siblings';
+// The channels a viewer can switch between: the 4th-axis channels of one file, or the same case's other contrasts
+// beside the opened one (src/core/inference/contrast-names.ts). Axis channels are cut from the loaded volume; sibling files are read only when first asked for.
+import { caseSiblings } from '../../core/inference/contrast-names';
 import { NiftiError } from '../../core/nifti/index';
 import type { ChannelInfo, ChannelVoxels } from '../../core/viewer-protocol/messages';
 import { gridDifference } from '../../core/nifti/grid';
@@ -29,7 +29,7 @@ export class ScanChannels<U extends UriLike<U>> {
       const infos = Array.from({ length: main.channels }, (_, i) => ({ index: i, name: `channel ${i + 1}`, source: main.file }));
       return new ScanChannels(main, infos.map((_, axis) => ({ kind: 'axis', axis })), infos, host);
     }
-    const siblings = bratsSiblings(main.file, folderFiles ?? []);
+    const siblings = caseSiblings(main.file, folderFiles ?? []);
     if (!siblings) {
       const name = main.file.replace(/\.nii(\.gz)?$/i, '');
       return new ScanChannels(main, [{ kind: 'axis', axis: 0 }], [{ index: 0, name, source: main.file }], host);
@@ -64,7 +64,7 @@ export class ScanChannels<U extends UriLike<U>> {
   private async readSibling(source: { uri: U; file: string }): Promise<RasScan> {
     const scan = await readRasScan(source.uri, source.file, this.host);
     if (scan.channels !== 1) {
-      throw new NiftiError(source.file, `has ${scan.channels} channels on its 4th axis; a BraTS modality file holds one`);
+      throw new NiftiError(source.file, `has ${scan.channels} channels on its 4th axis; a contrast's file holds one`);
     }
     // Compared in RAS layout: a sibling stored in another orientation is still fine if it lands on the same grid.
     const difference = gridDifference(this.main.geometry, scan.geometry);
