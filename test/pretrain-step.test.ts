@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { buildModelPart, HIDDEN_STATES, type ModelConfig } from '../src/core/models';
 import { serializeModel } from '../src/core/onnx';
-import { buildPretrainStepGraph, PRETRAIN_TERMS } from '../src/core/pretrain/pretrain-graph';
+import { buildGradientGraph } from '../src/core/autodiff';
+import { buildPretrainLossGraph, buildPretrainStepGraph, PRETRAIN_TERMS } from '../src/core/pretrain/pretrain-graph';
 import { initialHeadWeights } from '../src/core/pretrain/pretrain-heads';
 import { withPretrainedEncoder } from '../src/core/pretrain/pretrain';
 import { AdamWState } from '../src/core/training/adamw-state';
@@ -53,6 +54,56 @@ describe('pre-training step graph', () => {
     // initialization, so the rotation and contrastive heads see nearly the same features for every row at first.
     assert.ok(inpaint.at(-1)! < 0.9 * inpaint[0]!, `inpainting ${inpaint.map((l) => l.toFixed(4)).join(', ')}`);
   });
+});
+
+describe('pre-training: each term\'s gradient reaches its own head and the encoder, and nothing else', () => {
+  // What each term reads: inpainting the reconstruction head on the bottleneck, contrast and rotation their linear
+  // heads on the bottleneck, the JSD the DIM's output (hidden0), so the Swin stages after it are none of its business.
+  // A head cut off from its loss, or a term wired to the wrong head, fails here; the total's decomposition cannot tell.
+  type Group = 'recon' | 'contrast' | 'rotation' | 'embedding+DIM' | 'swin stages';
+  const groupOf = (name: string): Group =>
+    name.startsWith('ssl.recon.') ? 'recon' : name.startsWith('ssl.contrast.') ? 'contrast' : name.startsWith('ssl.rotation.') ? 'rotation'
+      : /^swinViT\.(patch_embed|mh[12])\./.test(name) ? 'embedding+DIM' : 'swin stages';
+  const reaches: Record<(typeof PRETRAIN_TERMS)[number], readonly Group[]> = {
+    'term.inpaint': ['recon', 'embedding+DIM', 'swin stages'],
+    'term.contrast': ['contrast', 'embedding+DIM', 'swin stages'],
+    'term.rotation': ['rotation', 'embedding+DIM', 'swin stages'],
+    'term.jsd': ['embedding+DIM'],
+  };
+  const encoder = initialStoredWeights(config1, 5);
+  const lossGraph = buildPretrainLossGraph(config1, encoder, 2, { temperature: 0.5, jsdWeight: -1, jsdBandwidth: 1, jsdGrid: 4 });
+  const weights = new Map([...encoder, ...initialHeadWeights(config1, 1)]);
+
+  for (const term of PRETRAIN_TERMS) {
+    it(`${term} reaches ${reaches[term].join(', ')}`, { timeout: 120_000 }, async () => {
+      const { graph, gradients } = buildGradientGraph(lossGraph.graph, { loss: term, wrt: lossGraph.trained, allowUnused: true });
+      const session = await ort.InferenceSession.create(serializeModel(graph), { intraOpNumThreads: 2 });
+      const n = 4 * 32 ** 3;
+      const rotation = new Float32Array(16);
+      [0, 1, 2, 3].forEach((row) => { rotation[row * 4 + ((row + 1) % 4)] = 1; });
+      const feeds: Record<string, ort.Tensor> = {
+        image: new ort.Tensor('float32', randomFloats(n, 21), [4, 1, 32, 32, 32]),
+        target: new ort.Tensor('float32', randomFloats(n, 22), [4, 1, 32, 32, 32]),
+        rotation: new ort.Tensor('float32', rotation, [4, 4]),
+        jsdGroup: new ort.Tensor('float32', new Float32Array(256).fill(1, 0, 64).fill(1, 128, 192), [256]),
+      };
+      for (const name of lossGraph.trained) {
+        const w = weights.get(name)!;
+        feeds[name] = new ort.Tensor('float32', w.data as Float32Array, [...w.shape]);
+      }
+      const out = await session.run(feeds);
+      await session.release();
+      const wrong: string[] = [];
+      for (const name of lossGraph.trained) {
+        const grad = out[gradients.get(name)!]!.data as Float32Array;
+        let largest = 0;
+        for (const v of grad) largest = Math.max(largest, Math.abs(v));
+        const must = reaches[term].includes(groupOf(name));
+        if (must ? !(largest > 0) : largest !== 0) wrong.push(`${name} (${groupOf(name)}): max |grad| ${largest}`);
+      }
+      assert.deepEqual(wrong, [], `${term}: gradients ${reaches[term].join(', ')} only`);
+    });
+  }
 });
 
 describe('withPretrainedEncoder', () => {

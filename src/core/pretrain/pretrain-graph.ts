@@ -35,6 +35,13 @@ export interface PretrainStepGraph {
   readonly pointsPerRow: number;
 }
 
+export interface PretrainLossGraph {
+  /** The forward pass and the loss: outputs `loss` and the terms; the trained weights are graph inputs. */
+  readonly graph: Graph;
+  readonly trained: readonly string[];
+  readonly pointsPerRow: number;
+}
+
 /**
  * `encoder` holds the encoder's weights as stored in a model file (readStoredModel of a SwinFUSE model with
  * config's channels and roi); `views` is V. Inputs: `image` and `target` [2V, Cin, S, S, S] (the cut-out views and
@@ -43,6 +50,15 @@ export interface PretrainStepGraph {
  */
 export function buildPretrainStepGraph(config: ModelConfig, encoder: ReadonlyMap<string, WeightTensor>, views: number,
   loss: PretrainLossSettings): PretrainStepGraph {
+  const { graph: withLoss, trained, pointsPerRow } = buildPretrainLossGraph(config, encoder, views, loss);
+  const { graph: withGradients, gradients } = buildGradientGraph(withLoss, { loss: 'loss', wrt: trained });
+  const graph = appendAdamW(withGradients, gradients, trained, ['loss', ...PRETRAIN_TERMS]);
+  return { graph, trained, terms: PRETRAIN_TERMS, pointsPerRow };
+}
+
+/** The step graph's forward part: the encoder, the heads, the total loss and each term as outputs. */
+export function buildPretrainLossGraph(config: ModelConfig, encoder: ReadonlyMap<string, WeightTensor>, views: number,
+  loss: PretrainLossSettings): PretrainLossGraph {
   if (config.arch !== 'swinfuse') throw new Error('pre-training builds SwinFUSE encoders (the DIM is what the JSD term acts on)');
   if (!Number.isInteger(views) || views < 2) throw new Error(`pre-training needs at least 2 sub-volumes per batch (NT-Xent negatives), got ${views}`);
   const rows = 2 * views;
@@ -52,7 +68,7 @@ export function buildPretrainStepGraph(config: ModelConfig, encoder: ReadonlyMap
   const forward = initializersToInputs(part.graph, part.weights);
   const s = config.roi;
   const grid = loss.jsdWeight === 0 ? 0 : loss.jsdGrid;
-  const withLoss = extendGraph(forward, ({ g, value }) => {
+  const graph = extendGraph(forward, ({ g, value }) => {
     const headInputs = new Map([...heads].map(([name, shape]) => [name, g.input(name, 'float32', shape)]));
     const target = g.input('target', 'float32', [rows, config.inChannels, s, s, s]);
     const rotation = g.input('rotation', 'float32', [rows, 4]);
@@ -72,9 +88,7 @@ export function buildPretrainStepGraph(config: ModelConfig, encoder: ReadonlyMap
     g.output(total, 'loss');
     [inpaint, contrast, rot, jsd].forEach((t, i) => g.output(t, PRETRAIN_TERMS[i]!));
   }, { keepOutputs: false });
-  const { graph: withGradients, gradients } = buildGradientGraph(withLoss, { loss: 'loss', wrt: trained });
-  const graph = appendAdamW(withGradients, gradients, trained, ['loss', ...PRETRAIN_TERMS]);
-  return { graph, trained, terms: PRETRAIN_TERMS, pointsPerRow: grid ** 3 };
+  return { graph, trained, pointsPerRow: grid ** 3 };
 }
 
 /** [B, F, G, G, G] → average over (G/n)³ blocks → [B·n³, F]: the KDE's points, row-major by batch row. */

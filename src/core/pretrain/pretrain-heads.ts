@@ -68,7 +68,7 @@ export interface HeadOutputs {
 /**
  * The heads on the bottleneck [B, 16F, S/32, S/32, S/32]. `weight(name)` gives the head's weight tensor (a graph
  * input). At roi 32 the bottleneck is a single token, so both linear heads read it (with roi ≥ 64 they read tokens
- * 0 and 1, as the paper's heads do).
+ * 0 and 1, as the paper's heads do), and the reconstruction's first stage has no InstanceNorm (see below).
  */
 export function pretrainHeads(g: GraphBuilder, bottleneck: Tensor, weight: (name: string) => Tensor): HeadOutputs {
   return g.scope('ssl', () => {
@@ -81,8 +81,11 @@ export function pretrainHeads(g: GraphBuilder, bottleneck: Tensor, weight: (name
     let x = bottleneck;
     for (let i = 0; i < RECON_STAGES; i++) {
       x = ops.conv(g, x, weight(`ssl.recon.${i}.weight`), weight(`ssl.recon.${i}.bias`), { pads: [1, 1, 1, 1, 1, 1] });
-      const c = x.type.shape[1] as number;
-      x = ops.leakyRelu(g, ops.instanceNorm(g, x, ones(g, c), zeros(g, c)), 0.01);
+      const [, c, ...side] = x.type.shape as number[];
+      // InstanceNorm over a single voxel is identically 0: at roi 32 the bottleneck is 1³, and SSLHead's first norm
+      // would cut the whole reconstruction, and so the inpainting loss, off from the encoder. It is left out there.
+      if (side.every((n) => n === 1)) x = ops.leakyRelu(g, x, 0.01);
+      else x = ops.leakyRelu(g, ops.instanceNorm(g, x, ones(g, c!), zeros(g, c!)), 0.01);
       x = upsampleTrilinear2x(g, x);
     }
     const recon = ops.conv(g, x, weight('ssl.recon.out.weight'), weight('ssl.recon.out.bias'));
