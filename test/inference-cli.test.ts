@@ -23,9 +23,13 @@ before(() => {
 const ortRoot = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
 const cudaMissing = cudaProviderMissing({ binDir: join(ortRoot, 'bin', 'napi-v6', process.platform, process.arch) });
 
+// Bounds about 10× the max abs error measured (Intel Xeon, onnxruntime 1.30, 2 threads): swinunetr_f12 3.2e-5,
+// swinfuse_f12 1.05e-5.
+const INFER_BOUND: Record<string, number> = { swinunetr_f12: 3.2e-4, swinfuse_f12: 1.1e-4 };
+
 describe('swinfuse infer reproduces MONAI sliding_window_inference', () => {
   for (const name of ['swinunetr_f12', 'swinfuse_f12']) {
-    it(`${name}.sw.x.npy → within 1e-3 of ${name}.sw.y.npy`, async () => {
+    it(`${name}.sw.x.npy → within ${INFER_BOUND[name]} of ${name}.sw.y.npy`, async (t) => {
       const out = join(work, `${name}.sw.out.npy`);
       const r = runCli(['infer', '--model', models[name]!, '--npy-in', join(modelFixtures, `${name}.sw.x.npy`),
         '--npy-out', out, '--overlap', '0.5', '--device', 'cpu', '--threads', '2'], INFERENCE_TIMEOUT);
@@ -36,7 +40,8 @@ describe('swinfuse infer reproduces MONAI sliding_window_inference', () => {
       const want = await readNpyFile(join(modelFixtures, `${name}.sw.y.npy`));
       assert.deepEqual(got.shape, want.shape);
       const diff = maxAbsDiff(got.data as Float32Array, want.data as Float32Array);
-      assert.ok(diff < 1e-3, `max |ours - MONAI| = ${diff}`);
+      t.diagnostic(`max |ours - MONAI| = ${diff.toExponential(2)}`);
+      assert.ok(diff < INFER_BOUND[name]!, `max |ours - MONAI| = ${diff}`);
     });
   }
 

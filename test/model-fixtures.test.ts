@@ -1,5 +1,6 @@
 // The tiny MONAI fixtures end to end: `swinfuse import` the real torch.save checkpoints, run the ONNX in
-// onnxruntime-node, and land within 1e-3 of the outputs MONAI's PyTorch code computed.
+// onnxruntime-node, and land on the outputs MONAI's PyTorch code computed. Each bound is about 10× the max abs error
+// measured (Intel Xeon, onnxruntime 1.30, 2 threads), stated beside it, so numeric drift shows long before it matters.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,29 +55,34 @@ describe('MONAI fixtures through swinfuse import and onnxruntime-node', () => {
       assert.ok(statSync(model).size > 1e6);
     });
 
-    it(`${name}: every output value within 1e-3 of MONAI's`, async () => {
+    // Measured: swinunetr_f12 6.9e-6, swinfuse_f12 6.7e-6 (outputs up to 3.3 in magnitude).
+    it(`${name}: every output value within 7e-5 of MONAI's`, async (t) => {
       const x = await npyFloat(join(models, `${name}.x.npy`));
       const y = await npyFloat(join(models, `${name}.y.npy`));
       const out = await forward(model, x.data, x.shape);
       assert.deepEqual([...out.dims], y.shape);
       const err = maxAbsDiff(out.data, y.data);
-      assert.ok(err < 1e-3, `max abs error ${err}`);
+      t.diagnostic(`max abs error ${err.toExponential(2)}`);
+      assert.ok(err < 7e-5, `max abs error ${err}`);
     });
   }
 
-  it("swinfuse_f12: the first item alone matches y1 (the DIM attends across the batch)", async () => {
+  // Measured: 7.0e-6.
+  it("swinfuse_f12: the first item alone matches y1 (the DIM attends across the batch)", async (t) => {
     const x = await npyFloat(join(models, 'swinfuse_f12.x.npy'));
     const y1 = await npyFloat(join(models, 'swinfuse_f12.y1.npy'));
     const first = x.data.slice(0, x.data.length / x.shape[0]!);
     const out = await forward(join(work, 'swinfuse_f12.onnx'), first, [1, ...x.shape.slice(1)]);
     const err = maxAbsDiff(out.data, y1.data);
-    assert.ok(err < 1e-3, `max abs error ${err}`);
+    t.diagnostic(`max abs error ${err.toExponential(2)}`);
+    assert.ok(err < 7e-5, `max abs error ${err}`);
     // And batch composition matters: item 0 of the batch of 2 is not item 0 alone.
     const y = await npyFloat(join(models, 'swinfuse_f12.y.npy'));
     assert.ok(maxAbsDiff(y.data.subarray(0, y1.data.length), y1.data) > 1e-3);
   });
 
-  it('the straightforward ("literal") graph, kept for bench:model, computes the same', async () => {
+  // Measured: 6.4e-6.
+  it('the straightforward ("literal") graph, kept for bench:model, computes the same', async (t) => {
     const dict = await loadCheckpointFile(join(models, 'swinunetr_f12.pt'));
     const graph = buildSegmentationModel({ arch: 'swinunetr', inChannels: 4, outChannels: 3, featureSize: 12, roi: 64 },
       (k) => ({ shape: dict.get(k)!.shape, data: toFloat32(dict.get(k)!) }), { style: 'literal' });
@@ -85,10 +91,12 @@ describe('MONAI fixtures through swinfuse import and onnxruntime-node', () => {
     const x = await npyFloat(join(models, 'swinunetr_f12.x.npy'));
     const y = await npyFloat(join(models, 'swinunetr_f12.y.npy'));
     const err = maxAbsDiff((await forward(file, x.data, x.shape)).data, y.data);
-    assert.ok(err < 1e-3, `max abs error ${err}`);
+    t.diagnostic(`max abs error ${err.toExponential(2)}`);
+    assert.ok(err < 7e-5, `max abs error ${err}`);
   });
 
-  it('float16 weights: half the file, outputs close', async () => {
+  // Measured: 1.7e-3 (the weights' float16 rounding, carried through the network); bound 1.7e-2.
+  it('float16 weights: half the file, outputs close', async (t) => {
     const model = join(work, 'swinunetr_f16.onnx');
     const r = runCli([...importArgs('swinunetr_f12', model), '--float16']);
     assert.equal(r.status, 0, r.stderr);
@@ -98,7 +106,8 @@ describe('MONAI fixtures through swinfuse import and onnxruntime-node', () => {
     const x = await npyFloat(join(models, 'swinunetr_f12.x.npy'));
     const y = await npyFloat(join(models, 'swinunetr_f12.y.npy'));
     const err = maxAbsDiff((await forward(model, x.data, x.shape)).data, y.data);
-    assert.ok(err < 0.05, `float16 max abs error ${err}`);
+    t.diagnostic(`float16 max abs error ${err.toExponential(2)}`);
+    assert.ok(err < 1.7e-2, `float16 max abs error ${err}`);
   });
 
   it('refuses a checkpoint that does not fit the requested model, listing the keys and hinting the arch', () => {
