@@ -274,7 +274,17 @@ export interface Workbench {
   readonly page: Page;
   /** console errors of the workbench and its webviews, for failure reports. */
   readonly consoleErrors: string[];
+  /** The same, with where each came from; those of our webview fail the file (assertNoWebviewConsoleErrors). */
+  readonly consoleMessages: ConsoleError[];
 }
+
+export interface ConsoleError {
+  /** The script or document that logged it (for an uncaught error, the page). */
+  readonly url: string;
+  readonly text: string;
+}
+
+const workbenches = new Set<Workbench>();
 
 // Runs in the workbench page before its scripts: records every notification that ever shows (toasts hide again),
 // with its severity, so a test can assert that no error appeared at any time.
@@ -303,14 +313,24 @@ export async function openWorkbench(server: Server, sandbox: Sandbox): Promise<W
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const consoleErrors: string[] = [];
+  const consoleMessages: ConsoleError[] = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(`[${msg.location().url.slice(0, 80)}] ${msg.text()}`);
+    if (msg.type() !== 'error') return;
+    consoleErrors.push(`[${msg.location().url.slice(0, 80)}] ${msg.text()}`);
+    consoleMessages.push({ url: msg.location().url, text: msg.text() });
   });
-  page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
+  page.on('pageerror', (err) => {
+    consoleErrors.push(`pageerror: ${err.message}`);
+    // An uncaught error names no source; its stack does. One without a stack is counted as ours (pageerror).
+    const source = /(https?|vscode-[\w-]+):\/\/[^\s)]+/.exec(err.stack ?? '')?.[0] ?? 'pageerror';
+    consoleMessages.push({ url: source, text: `${err.message}\n${err.stack ?? ''}` });
+  });
   await page.addInitScript(NOTIFICATION_RECORDER);
   await page.goto(`${server.url}?folder=${encodeURIComponent(sandbox.workspace)}`, { timeout: TIMEOUTS.workbench });
   await page.locator('.monaco-workbench').waitFor({ timeout: TIMEOUTS.workbench });
-  return { browser, page, consoleErrors };
+  const workbench = { browser, page, consoleErrors, consoleMessages };
+  workbenches.add(workbench);
+  return workbench;
 }
 
 /**
@@ -781,9 +801,32 @@ export function codeServerHooks(sandbox: () => Sandbox | undefined): void {
   }, { timeout: 20 * 60_000 });
   after(async () => {
     const started = Date.now();
+    const unexplained = [...workbenches].flatMap(unlistedWebviewErrors);
+    workbenches.clear();
+    if (unexplained.length > 0) {
+      writeFileSync(path.join(ARTIFACTS, `console-errors-${Date.now()}.txt`), unexplained.map((e) => `[${e.url}] ${e.text}`).join('\n'));
+    }
     await closeAll(sandbox());
     console.log(`closed the browser, stopped code-server and removed the sandbox in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (unexplained.length > 0) {
+      throw new Error(`the viewer's webview logged ${unexplained.length} console error(s) that test/vscode/allowed-console-errors.json ` +
+        `does not list:\n  ${unexplained.map((e) => `[${e.url.slice(0, 100)}] ${e.text.slice(0, 300)}`).join('\n  ')}`);
+    }
   });
+}
+
+// Our webview's scripts and documents: its bundle, and the iframes VS Code hosts webviews in.
+const WEBVIEW_SOURCE = /webview|vscode-resource|vscode-cdn|dist\/webview\.js|pageerror/;
+
+/**
+ * Console errors of the viewer's webview that test/vscode/allowed-console-errors.json does not list. Each listed
+ * pattern carries the reason it is not ours to fix (or not a fault).
+ */
+export function unlistedWebviewErrors(workbench: Workbench): ConsoleError[] {
+  const allowed = (JSON.parse(readFileSync(path.join(REPO, 'test', 'vscode', 'allowed-console-errors.json'), 'utf8')) as {
+    allowed: { pattern: string; why: string }[];
+  }).allowed.map((a) => new RegExp(a.pattern));
+  return workbench.consoleMessages.filter((e) => WEBVIEW_SOURCE.test(e.url) && !allowed.some((a) => a.test(`${e.url} ${e.text}`)));
 }
 
 /** The proposal's rows in the viewer's Segmentation panel: label → voxels. */
