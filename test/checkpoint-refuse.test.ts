@@ -62,7 +62,7 @@ describe('refused checkpoints', () => {
   });
 
   it('a storage entry shorter than its tensor claims', async () => {
-    await refusesFile('short_storage.pt', /storage "0" \(torch\.FloatStorage\) should hold 64 elements, 256 bytes, but its entry has only 10/);
+    await refusesFile('short_storage.pt', /storage "0" should hold 256 bytes, but its entry .*data\/0 holds 10: the file is truncated or corrupted/);
   });
 
   it('a missing file', async () => {
@@ -96,7 +96,7 @@ describe('refused checkpoints', () => {
 
   it('big-endian storages', () => {
     const zip = torchZip(new PickleWriter().op(EMPTY_DICT).done(), {}, { byteorder: 'big' });
-    refuses(() => loadCheckpoint(zip, 'be.pt'), 'be.pt', /big-endian/);
+    refuses(() => loadCheckpoint(zip, 'be.pt'), 'be.pt', /its byteorder entry says "big"; only little-endian/);
   });
 });
 
@@ -135,9 +135,9 @@ describe('crafted pickles', () => {
   });
 
   it('a top level that is not a dict of tensors', () => {
-    refuses(() => loadCheckpoint(torchZip(new PickleWriter().op(0x5d).done()), 'list.pt'), 'list.pt', /holds a list, not a dict/);
+    refuses(() => loadCheckpoint(torchZip(new PickleWriter().op(0x5d).done()), 'list.pt'), 'list.pt', /holds a list of 0 items, not a dict/);
     const mixed = new PickleWriter().op(EMPTY_DICT).str('epoch').int(3).op(SETITEM).done();
-    refuses(() => loadCheckpoint(torchZip(mixed), 'mixed.pt'), 'mixed.pt', /"epoch" is an int/);
+    refuses(() => loadCheckpoint(torchZip(mixed), 'mixed.pt'), 'mixed.pt', /"epoch" is the int 3/);
   });
 });
 

@@ -3,7 +3,7 @@
 // Save As and its refusals, masks that do not fit the image, hot-exit backups and revert. Everything writes into a
 // temporary copy of the fixtures.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, linkSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -296,6 +296,13 @@ describe('Save As and the files it must not write', () => {
     await assert.rejects(document.saveAs(new FileUri(join(folder, 'BraTS2021_00001_T2.nii.gz'))),
       /to BraTS2021_00001_T2\.nii\.gz: it is one of the channels shown with BraTS2021_00001_t1\.nii\.gz, which are never written/);
     await assert.rejects(document.saveAs(new FileUri(join(folder, 'labels.png'))), /must end in \.nii or \.nii\.gz/);
+    // The image through a linked folder, and under another name (a hard link): still the image.
+    const linked = `${folder}-link`;
+    symlinkSync(folder, linked);
+    await assert.rejects(document.saveAs(new FileUri(join(linked, 'BraTS2021_00001_t1.nii.gz'))), /that is the image itself/);
+    linkSync(image, join(linked, 'alias.nii.gz'));
+    await assert.rejects(document.saveAs(new FileUri(join(folder, 'alias.nii.gz'))), /that is the image itself/);
+    rmSync(join(folder, 'alias.nii.gz'));
     for (const [name, bytes] of before) assert.deepEqual(readFileSync(join(folder, name)), bytes, name);
     assert.deepEqual(readdirSync(folder).sort(), [...before.keys()].sort());
   });

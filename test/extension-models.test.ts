@@ -15,7 +15,7 @@ import {
   channelNamesProblem, defaultModelName, dimHeadsProblem, modelNameProblem, roiProblem,
 } from '../src/extension/models/import-validation';
 import type { ModelEntry } from '../src/extension/models/model-registry';
-import { importFixtureModel, modelFixtures } from './helpers/fixture-models';
+import { copyWithoutEmbeddedCard, importFixtureModel, modelFixtures } from './helpers/fixture-models';
 import { niftiFixtures, repoRoot } from './helpers/paths';
 import { maxAbsDiff } from './helpers/ort-run';
 import { EMPTY_DICT, PickleWriter, SETITEM, torchZip } from './helpers/pickle-builder';
@@ -29,7 +29,11 @@ const source = join(work, 'source');
 after(() => rmSync(work, { recursive: true, force: true }));
 before(() => {
   mkdirSync(source);
-  for (const name of ['swinfuse_f12', 'swinunetr_f12'] as const) importFixtureModel(name, source);
+  // Cards beside the models only (as before cards were embedded): a missing or broken card then shows as a problem.
+  for (const name of ['swinfuse_f12', 'swinunetr_f12'] as const) {
+    const path = importFixtureModel(name, source);
+    copyWithoutEmbeddedCard(path, path);
+  }
 });
 beforeEach(() => stub.reset());
 

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { readStoredModel } from '../src/core/onnx';
 import { runCli } from './helpers/cli';
 import { caseImage, caseLabels, readCaseImage, segmentFixtures, writeCaseMask } from './helpers/finetune-case';
-import { importFixtureModel } from './helpers/fixture-models';
+import { copyWithoutEmbeddedCard, importFixtureModel } from './helpers/fixture-models';
 import { cliPath } from './helpers/paths';
 
 /** A few head steps plus session set-up; other test files share the two cores. */
@@ -159,7 +159,7 @@ describe('swinfuse finetune refuses what it cannot train on, naming the file', (
   it('a model without its card, bad options', () => {
     const bare = join(work, 'bare', 'bare.onnx');
     mkdirSync(join(work, 'bare'));
-    copyFileSync(model, bare);
+    copyWithoutEmbeddedCard(model, bare); // a model that embeds its card would read it from inside
     refuse([caseImage, '--mask', mask, '--model', bare], /^error: .*bare\.json: the model card is missing/);
     refuse([caseImage, '--mask', mask, '--model', model, '--train', 'encoder'], /^error: --train must be head, decoder, all, got "encoder"/);
     refuse([caseImage, '--mask', mask, '--model', model, '--steps', '0'], /^error: --steps must be a whole number ≥ 1, got "0"/);

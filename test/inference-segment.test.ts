@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readNiftiFile, type NiftiVolume } from '../src/core/nifti';
 import { runCli } from './helpers/cli';
-import { importFixtureModel } from './helpers/fixture-models';
+import { copyWithoutEmbeddedCard, importFixtureModel } from './helpers/fixture-models';
 
 const fixtures = join(import.meta.dirname, 'fixtures', 'segment');
 const manifest = JSON.parse(readFileSync(join(fixtures, 'manifest.json'), 'utf8')) as {
@@ -145,12 +145,12 @@ describe('swinfuse segment refuses bad input clearly', () => {
     assert.match(r.stderr, /small_t2\.nii\.gz is not on .*ras_flair\.nii\.gz's voxel grid: its shape is 76×48×40, not 80×48×40/);
   });
 
-  it('a missing model, and a model without its card', () => {
+  it('a missing model, and a model without its card (one that does not embed it either)', () => {
     let r = runCli(['segment', fixture('ras_4d.nii.gz'), '--model', join(work, 'missing.onnx'), '-o', out()]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /missing\.onnx: no such model file/);
     const bare = join(work, 'cardless.onnx');
-    copyFileSync(model, bare);
+    copyWithoutEmbeddedCard(model, bare);
     r = runCli(['segment', fixture('ras_4d.nii.gz'), '--model', bare, '-o', out()]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /cardless\.json: the model card is missing/);

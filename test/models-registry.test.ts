@@ -2,21 +2,31 @@
 // would), placed as bundled, imported and fine-tuned models, beside broken, missing and invalid cards; then what
 // list() shows and what every kind of swinfuse.model value resolves to.
 import assert from 'node:assert/strict';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_MODEL_NAME, ModelRegistry, type ModelChoice, type ModelEntry } from '../src/extension/models/model-registry';
-import { importFixtureModel, modelFixtures } from './helpers/fixture-models';
+import { copyWithoutEmbeddedCard, importFixtureModel, modelFixtures } from './helpers/fixture-models';
 
 type Fixture = 'swinfuse_f12' | 'swinunetr_f12';
 const work = mkdtempSync(join(tmpdir(), 'swinfuse-registry-'));
 const source = join(work, 'source');
 after(() => rmSync(work, { recursive: true, force: true }));
 
+// The cards here live only beside the models (as before cards were embedded), so that a broken or missing card
+// leaves a model unusable and the registry's handling of that shows; a model that embeds its card is the last test.
+let embedded = '';
 before(() => {
   mkdirSync(source);
-  for (const name of ['swinfuse_f12', 'swinunetr_f12'] as const) importFixtureModel(name, source);
+  for (const name of ['swinfuse_f12', 'swinunetr_f12'] as const) {
+    const path = importFixtureModel(name, source);
+    if (name === 'swinunetr_f12') {
+      embedded = join(work, 'embedded.onnx');
+      copyFileSync(path, embedded);
+    }
+    copyWithoutEmbeddedCard(path, path);
+  }
 });
 
 const fixtureConfig = (name: Fixture): { arch: string; roi: number; in_channels: number; out_channels: number } =>
@@ -93,6 +103,20 @@ function fullCast() {
   const log = logger();
   return { f, log, registry: new ModelRegistry(f, log) };
 }
+
+describe('a model that embeds its card', () => {
+  it('is usable when the card beside it is missing, broken or from another write: the card inside it is read', () => {
+    const f = folders();
+    for (const [name, card] of [['gone', 'missing'], ['garbled', '{ "format": '], ['stale', '{"format":"swinfuse-model-card","formatVersion":1}']] as const) {
+      linkSync(embedded, join(f.user, `${name}.onnx`));
+      if (card !== 'missing') writeFileSync(join(f.user, `${name}.json`), card);
+    }
+    const list = new ModelRegistry(f, logger()).list();
+    assert.deepEqual(list.map((e) => [e.name, e.problem, e.card?.arch, e.card?.roi]), [
+      ['garbled', null, 'swinunetr', 64], ['gone', null, 'swinunetr', 64], ['stale', null, 'swinunetr', 64],
+    ]);
+  });
+});
 
 describe('ModelRegistry.list', () => {
   it('lists bundled, imported and fine-tuned models in that order, by name, unusable ones with their problem', () => {

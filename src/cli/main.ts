@@ -1,3 +1,4 @@
+import { oneLine } from '../core/io/file-text';
 import { NiftiError } from '../core/nifti';
 import { CheckpointError } from '../core/checkpoint';
 import { finetuneUsage, runFinetuneCommand } from './commands/finetune';
@@ -50,8 +51,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** One line, no stack: NiftiError already names the file; argument errors point at --help. */
+/**
+ * One line, no stack: NiftiError already names the file; argument errors point at --help. Whatever a file put into
+ * the message, the line carries no control character and stays readable (src/core/io/file-text.ts).
+ */
 function describe(err: unknown): string {
+  return oneLine(describeError(err));
+}
+
+function describeError(err: unknown): string {
   if (err instanceof NiftiError || err instanceof CheckpointError) return err.message;
   if (err instanceof UsageError) return `${err.message} (see swinfuse --help)`;
   const code = (err as { code?: string }).code;

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { onnxSchema } from '../../src/core/onnx/schema';
 import { runCli } from './cli';
 import { sharedRoot } from './paths';
 
@@ -21,4 +22,15 @@ export function importFixtureModel(name: string, dir: string): string {
   const r = runCli(importArgs(name, output));
   if (r.status !== 0) throw new Error(`swinfuse import ${name} failed: ${r.stderr}`);
   return output;
+}
+
+/**
+ * A copy of the model at `from` as models were written before cards were embedded (no `swinfuse.card` metadata): its
+ * card then lives only beside it, which is what tests of a missing or broken card need.
+ */
+export function copyWithoutEmbeddedCard(from: string, to: string): void {
+  const ModelProto = onnxSchema().lookupType('onnx.ModelProto');
+  const model = ModelProto.decode(readFileSync(from)) as unknown as { metadata_props: unknown[] };
+  model.metadata_props = [];
+  writeFileSync(to, ModelProto.encode(model as never).finish());
 }

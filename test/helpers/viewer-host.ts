@@ -9,7 +9,11 @@ import { DEFAULT_MASK_PATTERNS } from '../../src/extension/viewer/mask-discovery
 import { repoRoot } from './paths';
 
 export class FileUri implements UriLike<FileUri> {
+  readonly scheme = 'file';
   constructor(readonly path: string) {}
+  get fsPath(): string {
+    return this.path;
+  }
   with(change: { path: string }): FileUri {
     return new FileUri(change.path);
   }

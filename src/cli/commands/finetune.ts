@@ -1,9 +1,10 @@
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkModelFile, readModelCard } from '../../core/inference';
 import { cardPathFor } from '../../core/models';
 import { readNiftiFile } from '../../core/nifti';
 import { readChannelImages } from '../channel-files';
+import { checkOutputFolders, checkOutputs } from '../output-paths';
 import { DEFAULT_FINETUNE, type FinetuneSettings } from '../../core/training/finetune';
 import { finetuneInputs } from '../../core/training/finetune-inputs';
 import { finetunedName } from '../../core/training/lineage';
@@ -58,6 +59,7 @@ export async function runFinetuneCommand(argv: string[], out: (text: string) => 
 
   const limits = args.maxVoxels === undefined ? {} : { maxVoxels: args.maxVoxels };
   const images = await readChannelImages(args.images, card, limits, (line) => process.stderr.write(`${line}\n`));
+  checkOutput(output, { ...args, images: images.map((image) => image.file) }); // siblings found beside the image too
   const mask = await readNiftiFile(args.mask, limits);
   const inputs = finetuneInputs(images, mask, card);
   const { settings } = args;
@@ -123,11 +125,10 @@ function parseFinetuneArgs(argv: string[]): FinetuneArgs | null {
 
 /** The adapted model and its card get their own files: never the base model's, nor an input's. */
 function checkOutput(output: string, args: FinetuneArgs): void {
-  const target = resolve(output);
-  if (target === resolve(args.model) || resolve(cardPathFor(output)) === resolve(cardPathFor(args.model))) {
-    throw new UsageError(`${output} is the base model; finetune never writes over it: choose another -o`);
-  }
-  const inputs = [...args.images, args.mask];
-  const clash = inputs.find((file) => [target, resolve(cardPathFor(output))].includes(resolve(file)));
-  if (clash) throw new UsageError(`${output} would write over the input ${clash}; choose another -o`);
+  const written = [output, cardPathFor(output)];
+  checkOutputs('finetune', written, [
+    { path: args.model, what: 'the base model' }, { path: cardPathFor(args.model), what: "the base model's card" },
+    ...args.images.map((path) => ({ path, what: 'an input image' })), { path: args.mask, what: 'the --mask' },
+  ]);
+  checkOutputFolders(written);
 }

@@ -1,9 +1,9 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkModelFile, runInference } from '../../core/inference';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import { encodeNpy, readNpyFile } from '../../core/npy';
 import { progressLine } from '../progress-line';
+import { checkOutputFolders, checkOutputs } from '../output-paths';
 import { UsageError } from '../usage-error';
 import { inferenceWorkerScript } from '../worker-script';
 import { inferenceOptionSpec, inferenceOptionUsage, parseInferenceOptions } from './inference-options';
@@ -28,7 +28,8 @@ export async function runInfer(argv: string[], out: (text: string) => void): Pro
   const input = values['npy-in'];
   const output = values['npy-out'];
   if (!input || !output) throw new UsageError('--npy-in X.npy and --npy-out Y.npy are required');
-  if (resolve(input) === resolve(output)) throw new UsageError('--npy-out must not be the input file');
+  checkOutputs('infer', [output], [{ path: input, what: 'the --npy-in array' }, { path: options.model, what: 'the model' }]);
+  checkOutputFolders([output]);
   checkModelFile(options.model);
 
   const array = await readNpyFile(input);

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkModelFile, InferenceInputError, readModelCard, runInference, scanChannels } from '../../core/inference';
-import { labelNamesOf, type ModelCard } from '../../core/models';
+import { checkModelFile, readModelCard, runInference, scanChannels } from '../../core/inference';
+import { cardPathFor, labelNamesOf, type ModelCard } from '../../core/models';
+import { checkOutputFolders, checkOutputs, type ReadFile } from '../output-paths';
 import { readChannelImages } from '../channel-files';
 import { NIFTI_INTENT_LABEL, writeNiftiFile, type ReadLimits } from '../../core/nifti';
 import { BUNDLED_MODEL_RELATIVE, bundledModelPath } from '../bundled-model';
@@ -49,8 +49,13 @@ export async function runSegment(argv: string[], out: (text: string) => void): P
   for (const path of written) {
     if (!NIFTI_NAME.test(path)) throw new UsageError(`${path}: outputs must end in .nii or .nii.gz`);
   }
-  checkNotAnInput(written, positionals, values.label);
-  if (written.length === 2 && resolve(written[0]!) === resolve(written[1]!)) throw new UsageError('--probabilities must differ from -o');
+  const reads = (images: readonly string[]): ReadFile[] => [
+    ...images.map((path) => ({ path, what: 'an input image' })),
+    ...(values.label === undefined ? [] : [{ path: values.label, what: 'the --label reference' }]),
+    { path: options.model, what: 'the model' }, { path: cardPathFor(options.model), what: 'the model card' },
+  ];
+  checkOutputs('segment', written, reads(positionals));
+  checkOutputFolders(written);
   if (values['no-crop'] && values['crop-margin'] !== undefined) throw new UsageError('--crop-margin and --no-crop exclude each other');
   const cropMargin = values['no-crop'] ? null : values['crop-margin'] === undefined ? 16 : Number(values['crop-margin']);
   if (cropMargin !== null && (!Number.isInteger(cropMargin) || cropMargin < 0)) throw new UsageError(`--crop-margin must be a whole number ≥ 0, got "${values['crop-margin']}"`);
@@ -66,7 +71,7 @@ export async function runSegment(argv: string[], out: (text: string) => void): P
   const started = performance.now();
   const limits: ReadLimits = maxVoxels === undefined ? {} : { maxVoxels };
   let images = await readChannelImages(positionals, card, limits, (line) => process.stderr.write(`${line}\n`));
-  checkNotAnInput(written, images.map((i) => i.file), undefined);
+  checkOutputs('segment', written, reads(images.map((i) => i.file))); // siblings found beside the image are inputs too
   const scan = scanChannels(images, card);
   // The mask takes the geometry of the image named first, also when its siblings come before it in the card's order.
   const primary = images.find((image) => image.file === positionals[0]) ?? images[0]!;
@@ -103,14 +108,6 @@ export async function runSegment(argv: string[], out: (text: string) => void): P
   }
   out(`wrote ${written.join(' and ')}: ${describeLabels(result.labels, card.labels)}; ${result.windows} windows on ${result.device} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (referenceLabels && values.label) out(diceLine(result.labels, referenceLabels, card.labels, values.label));
-}
-
-/** Outputs never replace an input: an image (given or found beside it) or the reference label mask. */
-function checkNotAnInput(outputs: readonly string[], images: readonly string[], label: string | undefined): void {
-  for (const path of outputs) {
-    if (images.some((image) => resolve(image) === resolve(path))) throw new UsageError(`${path} is an input image; segment never writes over its inputs`);
-    if (label !== undefined && resolve(label) === resolve(path)) throw new UsageError(`${path} is the --label reference; segment never writes over its inputs`);
-  }
 }
 
 function describeLabels(labels: Uint8Array, info: ModelCard['labels']): string {

@@ -1,5 +1,6 @@
 import { CheckpointError, summarise } from './errors';
 import type { StateDict } from './tensor';
+import { fileText } from '../io/file-text';
 
 export interface ShapeMismatch {
   key: string;
@@ -36,9 +37,9 @@ export function checkStateDict(dict: StateDict, expected: ReadonlyMap<string, re
   const { missing, unexpected, misshaped } = diffStateDict(dict, expected);
   const parts: string[] = [];
   if (missing.length) parts.push(`${count(missing.length, 'missing key')}: ${summarise(missing, MAX_LISTED)}`);
-  if (unexpected.length) parts.push(`${count(unexpected.length, 'unexpected key')}: ${summarise(unexpected, MAX_LISTED)}`);
+  if (unexpected.length) parts.push(`${count(unexpected.length, 'unexpected key')}: ${summarise(unexpected.map((k) => fileText(k, 80)), MAX_LISTED)}`);
   if (misshaped.length) {
-    const lines = misshaped.map((m) => `${m.key} (expected [${m.expected.join(', ')}], got [${m.actual.join(', ')}])`);
+    const lines = misshaped.map((m) => `${fileText(m.key, 80)} (expected [${m.expected.join(', ')}], got [${m.actual.join(', ')}])`);
     parts.push(`${count(misshaped.length, 'key')} with the wrong shape: ${summarise(lines, MAX_LISTED)}`);
   }
   if (parts.length) throw new CheckpointError(file, `the checkpoint does not fit the model: ${parts.join('; ')}`);

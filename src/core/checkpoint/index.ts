@@ -5,3 +5,4 @@ export { loadCheckpoint, loadCheckpointFile } from './load';
 export { checkStateDict, diffStateDict, type StateDictDiff, type ShapeMismatch } from './check';
 export { readSafetensors } from './safetensors';
 export { openZip, ZipArchive, type ZipEntry } from './zip';
+export { DEFAULT_MAX_TENSOR_BYTES, formatBytes, type LoadLimits } from './byte-budget';

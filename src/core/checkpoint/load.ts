@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { ByteBudget, DEFAULT_MAX_TENSOR_BYTES, type LoadLimits } from './byte-budget';
 import { CheckpointError, summarise } from './errors';
 import { looksLikeSafetensors, readSafetensors } from './safetensors';
 import type { StateDict, Tensor } from './tensor';
 import { torchHooks } from './torch-pickle';
 import { describePy, PickleProblem, unpickle } from './unpickler';
 import { openZip, type ZipArchive } from './zip';
+import { fileText } from '../io/file-text';
 
 /** What torch.save wrote before 1.6 (and with _use_new_zipfile_serialization=False): PROTO 2, LONG1 of 10 bytes,
  * then 0x1950a86a20f9469cfc6c little-endian. */
@@ -18,8 +20,8 @@ const MAX_WRAPPER_DEPTH = 3;
  * format is recognised from the bytes, not the name. Wrappers such as {"state_dict": ...} are unwrapped and the
  * `module.` prefixes DataParallel adds are stripped. Every problem is a CheckpointError naming `file`.
  */
-export function loadCheckpoint(bytes: Uint8Array, file: string): StateDict {
-  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return stripModulePrefix(loadTorchZip(openZip(bytes, file)), file);
+export function loadCheckpoint(bytes: Uint8Array, file: string, limits: LoadLimits = {}): StateDict {
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return stripModulePrefix(loadTorchZip(openZip(bytes, file), limits), file);
   if (startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) throw new CheckpointError(file, 'an empty zip archive, not a checkpoint');
   if (startsWith(bytes, LEGACY_MAGIC)) {
     throw new CheckpointError(file, 'this is the legacy (pre-1.6, non-zip) torch.save format, which is not ' +
@@ -35,7 +37,7 @@ export function loadCheckpoint(bytes: Uint8Array, file: string): StateDict {
   throw new CheckpointError(file, 'not a PyTorch checkpoint: neither a torch.save zip archive nor a .safetensors file');
 }
 
-export async function loadCheckpointFile(path: string): Promise<StateDict> {
+export async function loadCheckpointFile(path: string, limits: LoadLimits = {}): Promise<StateDict> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -43,10 +45,10 @@ export async function loadCheckpointFile(path: string): Promise<StateDict> {
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new CheckpointError(path, `cannot read the file (${reason})`);
   }
-  return loadCheckpoint(bytes, path);
+  return loadCheckpoint(bytes, path, limits);
 }
 
-function loadTorchZip(zip: ZipArchive): StateDict {
+function loadTorchZip(zip: ZipArchive, limits: LoadLimits): StateDict {
   const file = zip.file;
   const names = [...zip.entries.keys()];
   // torch.save names one top-level folder (the file's stem, or "archive") and puts the pickle in it.
@@ -57,7 +59,7 @@ function loadTorchZip(zip: ZipArchive): StateDict {
         'and save torch.save(model.state_dict(), path)');
     }
     throw new CheckpointError(file, pickles.length
-      ? `the archive holds ${pickles.length} data.pkl entries (${pickles.join(', ')}); expected one`
+      ? `the archive holds ${pickles.length} data.pkl entries (${summarise(pickles.map((p) => fileText(p, 80)), 5)}); expected one`
       : 'a zip archive without a data.pkl: not a torch.save checkpoint');
   }
   const pickleName = pickles[0]!;
@@ -66,13 +68,23 @@ function loadTorchZip(zip: ZipArchive): StateDict {
   const byteorderEntry = `${prefix}byteorder`;
   const byteorder = zip.entries.has(byteorderEntry) ? new TextDecoder().decode(zip.read(byteorderEntry)).trim() : 'little';
   if (byteorder !== 'little') {
-    throw new CheckpointError(file, `the storages are ${byteorder}-endian; only little-endian checkpoints are supported`);
+    throw new CheckpointError(file, `its byteorder entry says "${fileText(byteorder, 40)}"; only little-endian checkpoints are supported`);
   }
 
+  const budget = new ByteBudget(limits.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES);
   const hooks = torchHooks({
-    readStorage(key) {
+    budget,
+    readStorage(key, bytes) {
       const name = `${prefix}data/${key}`;
-      if (!zip.entries.has(name)) throw new PickleProblem(`storage "${key}" refers to ${name}, which the archive lacks`);
+      const entry = zip.entries.get(name);
+      if (!entry) throw new PickleProblem(`storage "${fileText(key)}" refers to ${fileText(name)}, which the archive lacks`);
+      // Checked against the entry's declared size before anything is inflated: an entry bigger than its storage
+      // would only cost memory, a smaller one is a cut-off file.
+      if (entry.size !== bytes) {
+        throw new PickleProblem(`storage "${fileText(key)}" should hold ${bytes} bytes, but its entry ${fileText(name)} holds ${entry.size}` +
+          `${entry.size < bytes ? ': the file is truncated or corrupted' : ''}`);
+      }
+      if (entry.method !== 0) budget.take(entry.size, `inflating ${fileText(name)}`);
       return zip.read(name);
     },
   });
@@ -105,8 +117,8 @@ function toStateDict(dict: Map<unknown, unknown>, isTensor: (v: unknown) => v is
   const result: StateDict = new Map();
   const bad: string[] = [];
   for (const [key, value] of dict) {
-    if (typeof key !== 'string') bad.push(`key ${String(key)} is ${describePy(key)}, not a name`);
-    else if (!isTensor(value)) bad.push(`"${key}" is ${describePy(value)}`);
+    if (typeof key !== 'string') bad.push(`a key is ${describePy(key)}, not a name`);
+    else if (!isTensor(value)) bad.push(`"${fileText(key, 80)}" is ${describePy(value)}`);
     else result.set(key, value);
   }
   if (bad.length) {
@@ -123,7 +135,7 @@ function stripModulePrefix(dict: StateDict, file: string): StateDict {
   for (const [key, tensor] of dict) {
     let name = key;
     while (name.startsWith('module.')) name = name.slice('module.'.length);
-    if (result.has(name)) throw new CheckpointError(file, `keys "${key}" and "${name}" collide once "module." is stripped`);
+    if (result.has(name)) throw new CheckpointError(file, `keys "${fileText(key)}" and "${fileText(name)}" collide once "module." is stripped`);
     result.set(name, tensor);
   }
   return result;

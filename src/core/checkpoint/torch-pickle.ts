@@ -1,6 +1,8 @@
 import { describePy, PickleProblem, PyCallable, type UnpickleHooks } from './unpickler';
 import { gatherStrided, lastIndex } from './strided';
 import { DTYPE_BYTES, numelOf, tensorFromBytes, type Tensor, type TensorDtype } from './tensor';
+import type { ByteBudget } from './byte-budget';
+import { fileText } from '../io/file-text';
 
 /**
  * The torch side of the restricted unpickler: the only globals a state dict needs, implemented here in TypeScript.
@@ -24,6 +26,8 @@ interface Storage {
   dtype: TensorDtype;
   numel: number;
   bytes: Uint8Array;
+  /** The bytes at an offset a typed array of `dtype` can view: `bytes` itself, or one copy, made when first needed. */
+  aligned?: Uint8Array;
 }
 
 /** Tensors larger than their storage (stride-0 broadcasts) beyond this are refused, so no file can make us
@@ -31,8 +35,13 @@ interface Storage {
 const MAX_EXPANDED_BYTES = 64 * 2 ** 20;
 
 export interface TorchPickleContext {
-  /** Returns the bytes of the zip entry holding storage `key`, or throws a PickleProblem. */
-  readStorage(key: string): Uint8Array;
+  /**
+   * Returns the bytes of the zip entry holding storage `key`, which must hold exactly `bytes` bytes (checked before
+   * anything is inflated), or throws a PickleProblem.
+   */
+  readStorage(key: string, bytes: number): Uint8Array;
+  /** Every byte produced while rebuilding tensors is counted here. */
+  readonly budget: ByteBudget;
 }
 
 export interface TorchHooks extends UnpickleHooks {
@@ -75,7 +84,7 @@ export function torchHooks(context: TorchPickleContext): TorchHooks {
     if (strides.length !== shape.length) {
       throw new PickleProblem(`size (${shape.length} dims) and stride (${strides.length} dims) disagree`);
     }
-    if (!isCount(offset)) throw new PickleProblem(`the storage offset is ${String(offset)}, not a count`);
+    if (!isCount(offset)) throw new PickleProblem(`the storage offset is ${describePy(offset)}, not a count`);
     const item = DTYPE_BYTES[storage.dtype];
     const count = numelOf(shape);
     const last = lastIndex(offset, shape, strides);
@@ -87,10 +96,29 @@ export function torchHooks(context: TorchPickleContext): TorchHooks {
       throw new PickleProblem(`a [${shape.join(', ')}] tensor repeats the ${storage.numel} elements of storage ` +
         `"${storage.key}" to ${count * item} bytes; expanded tensors that large are refused`);
     }
-    const tensor = tensorFromBytes(storage.dtype, shape, gatherStrided(storage.bytes, item, offset, shape, strides));
+    // A plain view of its storage shares the storage's bytes (64 views of one storage cost one storage); any other
+    // view is gathered into bytes of its own, counted against the budget.
+    const bytes = isCOrder(shape, strides)
+      ? alignedBytes(storage).subarray(offset * item, (offset + count) * item)
+      : (context.budget.take(count * item, `a [${shape.join(', ')}] strided view of storage "${storage.key}"`),
+        gatherStrided(storage.bytes, item, offset, shape, strides));
+    const tensor = tensorFromBytes(storage.dtype, shape, bytes);
     tensors.add(tensor);
     return tensor;
   });
+
+  /** The storage's bytes where typed arrays can view them: in place when aligned, else one copy for all its views. */
+  const alignedBytes = (storage: Storage): Uint8Array => {
+    if (!storage.aligned) {
+      if (storage.bytes.byteOffset % DTYPE_BYTES[storage.dtype] === 0) {
+        storage.aligned = storage.bytes;
+      } else {
+        context.budget.take(storage.bytes.length, `an aligned copy of storage "${storage.key}"`);
+        storage.aligned = new Uint8Array(storage.bytes);
+      }
+    }
+    return storage.aligned;
+  };
 
   /** Only storages persistentLoad made count: a dict or tuple shaped like one is not a way into the file. */
   const isStorage = (value: unknown): value is Storage =>
@@ -109,7 +137,7 @@ export function torchHooks(context: TorchPickleContext): TorchHooks {
         ? 'only float32, float16, bfloat16 and int64 tensors are supported; convert the others with .float() before saving'
         : 'a checkpoint may only contain tensors in (ordered) dicts, so nothing in it is ever executed; save ' +
           'model.state_dict() rather than a model, optimizer or other Python objects';
-      throw new PickleProblem(`refusing to load global "${qualified}": ${hint}`);
+      throw new PickleProblem(`refusing to load global "${fileText(qualified)}": ${hint}`);
     },
 
     persistentLoad(pid) {
@@ -121,20 +149,23 @@ export function torchHooks(context: TorchPickleContext): TorchHooks {
       if (!(type instanceof StorageType)) throw new PickleProblem(`the storage type is ${describePy(type)}`);
       // Keys are storage numbers; anything path-like ("../x") must not pick other entries of the archive.
       if (typeof key !== 'string' || !/^[\w.-]+$/.test(key) || key.startsWith('.')) {
-        throw new PickleProblem(`storage key ${String(key)} is not a plain name`);
+        throw new PickleProblem(`storage key ${typeof key === 'string' ? `"${fileText(key)}"` : describePy(key)} is not a plain name`);
       }
-      if (!isCount(numel)) throw new PickleProblem(`storage "${key}" claims ${String(numel)} elements`);
-      const cacheKey = `${key}:${type.dtype}`;
-      const cached = storages.get(cacheKey);
-      if (cached) return cached;
-      const bytes = context.readStorage(key);
+      if (!isCount(numel)) throw new PickleProblem(`storage "${key}" gives ${describePy(numel)} as its number of elements`);
+      // One entry is one storage of one dtype (torch.save refuses to write views of the same data as different
+      // types), so it is read once, however many persistent ids name it.
+      const cached = storages.get(key);
+      if (cached) {
+        if (cached.dtype !== type.dtype || cached.numel !== numel) {
+          throw new PickleProblem(`storage "${key}" is read as ${cached.dtype} (${cached.numel} elements) and as ${type.dtype} ` +
+            `(${numel} elements); torch.save never writes one storage as two types`);
+        }
+        return cached;
+      }
       const needed = numel * DTYPE_BYTES[type.dtype];
-      if (bytes.length < needed) {
-        throw new PickleProblem(`storage "${key}" (${type.name}) should hold ${numel} elements, ${needed} bytes, ` +
-          `but its entry has only ${bytes.length}: the file is truncated or corrupted`);
-      }
+      const bytes = context.readStorage(key, needed);
       const storage: Storage = { key, dtype: type.dtype, numel, bytes };
-      storages.set(cacheKey, storage);
+      storages.set(key, storage);
       madeStorages.add(storage);
       return storage;
     },
@@ -146,6 +177,17 @@ export function torchHooks(context: TorchPickleContext): TorchHooks {
       throw new PickleProblem(`cannot apply state to ${describePy(target)}`);
     },
   };
+}
+
+/** Whether a view walks its elements in C order with no gaps (size-1 dimensions may have any stride). */
+function isCOrder(shape: readonly number[], strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] === 1) continue;
+    if (strides[d] !== expected) return false;
+    expected *= shape[d]!;
+  }
+  return true;
 }
 
 function isCount(value: unknown): value is number {

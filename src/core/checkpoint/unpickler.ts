@@ -45,19 +45,24 @@ export function opcodeName(op: number): string {
   return `${OPCODE_NAMES[op] ?? 'unknown opcode'} (0x${op.toString(16).padStart(2, '0')})`;
 }
 
-/** A short description of a value for error messages, in Python's words and with its article ("an int"). */
+/**
+ * A short description of a value for error messages, in Python's words, with its article and its size ("a list of 2
+ * items"), never its contents: a pickle can build values whose printed form is exponentially large or deeply nested.
+ */
 export function describePy(value: unknown): string {
   if (value === null) return 'None';
   if (typeof value === 'boolean') return 'a bool';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'an int' : 'a float';
+  if (typeof value === 'number') return Number.isInteger(value) ? `the int ${value}` : 'a float';
   if (typeof value === 'bigint') return 'an int';
-  if (typeof value === 'string') return 'a str';
-  if (value instanceof Uint8Array) return 'bytes';
-  if (Array.isArray(value)) return Object.isFrozen(value) ? 'a tuple' : 'a list';
-  if (value instanceof Map) return 'a dict';
+  if (typeof value === 'string') return `a str of ${value.length} character${value.length === 1 ? '' : 's'}`;
+  if (value instanceof Uint8Array) return `bytes (${value.length})`;
+  if (Array.isArray(value)) return `a ${Object.isFrozen(value) ? 'tuple' : 'list'} of ${items(value.length)}`;
+  if (value instanceof Map) return `a dict of ${items(value.size)}`;
   if (value instanceof PyCallable) return value.qualifiedName;
   return 'an object';
 }
+
+const items = (n: number): string => `${n} item${n === 1 ? '' : 's'}`;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -185,7 +190,8 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks): unknown {
       case 0x87: { const c = pop(); const b = pop(); const a = pop(); stack.push(tuple([a, b, c])); break; } // TUPLE3
       case 0x74: { const items = popMark(); stack.push(tuple(items)); break; } // TUPLE
       case 0x5d: stack.push([]); break; // EMPTY_LIST
-      case 0x6c: stack.push(popMark()); break; // LIST
+      // Not `stack.push(popMark())`: that would read `stack` before popMark swaps it, pushing into the popped frame.
+      case 0x6c: { const items = popMark(); stack.push(items); break; } // LIST
       case 0x61: { const v = pop(); list(top()).push(v); break; } // APPEND
       case 0x65: { const items = popMark(); const l = list(top()); for (const v of items) l.push(v); break; } // APPENDS
       case 0x7d: stack.push(new Map()); break; // EMPTY_DICT

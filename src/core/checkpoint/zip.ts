@@ -1,4 +1,5 @@
 import * as zlib from 'node:zlib';
+import { fileText } from '../io/file-text';
 import { CheckpointError } from './errors';
 
 /**
@@ -48,21 +49,21 @@ export class ZipArchive {
   /** The entry's uncompressed bytes. STORED entries are views into the archive, not copies. */
   read(name: string): Uint8Array {
     const entry = this.entries.get(name);
-    if (!entry) throw this.fail(`the archive has no entry "${name}"`);
+    if (!entry) throw this.fail(`the archive has no entry "${fileText(name)}"`);
     const at = entry.localHeaderOffset;
-    this.need(at, LOCAL_BYTES, `the local header of "${name}"`);
+    this.need(at, LOCAL_BYTES, `the local header of "${fileText(name)}"`);
     if (this.view.getUint32(at, true) !== LOCAL_SIG) {
-      throw this.fail(`the local header of "${name}" at byte ${at} has a bad signature: the archive is corrupted`);
+      throw this.fail(`the local header of "${fileText(name)}" at byte ${at} has a bad signature: the archive is corrupted`);
     }
     // The local header's name and extra lengths can differ from the central directory's (torch pads the extra
     // field to align storages), so the data offset must come from here. Sizes come from the central directory,
     // since a local header followed by a data descriptor holds zeros.
     const dataStart = at + LOCAL_BYTES + this.view.getUint16(at + 26, true) + this.view.getUint16(at + 28, true);
-    this.need(dataStart, entry.compressedSize, `the data of "${name}"`);
+    this.need(dataStart, entry.compressedSize, `the data of "${fileText(name)}"`);
     const raw = this.bytes.subarray(dataStart, dataStart + entry.compressedSize);
     const data = entry.method === METHOD_STORED ? raw : this.inflate(raw, entry);
     if (crc32 && (crc32(data) >>> 0) !== entry.crc32) {
-      throw this.fail(`entry "${name}" fails its CRC-32 check: the archive is corrupted`);
+      throw this.fail(`entry "${fileText(name)}" fails its CRC-32 check: the archive is corrupted`);
     }
     return data;
   }
@@ -71,12 +72,14 @@ export class ZipArchive {
     let out: Uint8Array;
     try {
       // maxOutputLength bounds the allocation by what the directory claims, so a zip bomb stops early.
-      out = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) });
+      // One output chunk one byte larger than the entry: zlib then fills a single buffer, where its default 16 KiB
+      // chunks are concatenated at the end and briefly hold the entry twice (2 GiB for a 1 GiB storage).
+      out = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size), chunkSize: Math.max(64, entry.size + 1) });
     } catch (err) {
-      throw this.fail(`entry "${entry.name}" does not inflate (${(err as Error).message}): the archive is corrupted`);
+      throw this.fail(`entry "${fileText(entry.name)}" does not inflate (${(err as Error).message}): the archive is corrupted`);
     }
     if (out.length !== entry.size) {
-      throw this.fail(`entry "${entry.name}" inflates to ${out.length} bytes, not the ${entry.size} its header says`);
+      throw this.fail(`entry "${fileText(entry.name)}" inflates to ${out.length} bytes, not the ${entry.size} its header says`);
     }
     return out;
   }
@@ -110,7 +113,7 @@ export class ZipArchive {
     const end = offset + size;
     for (let i = 0; i < count; i++) {
       const entry = this.readCentralEntry(at, end, i);
-      if (this.entries.has(entry.name)) throw this.fail(`the archive lists "${entry.name}" twice`);
+      if (this.entries.has(entry.name)) throw this.fail(`the archive lists "${fileText(entry.name)}" twice`);
       this.entries.set(entry.name, entry);
       at += CENTRAL_BYTES + this.view.getUint16(at + 28, true) + this.view.getUint16(at + 30, true) +
         this.view.getUint16(at + 32, true);
@@ -131,9 +134,9 @@ export class ZipArchive {
     }
     const nameStart = at + CENTRAL_BYTES;
     const name = new TextDecoder().decode(this.bytes.subarray(nameStart, nameStart + nameLength));
-    if (flags & 1) throw this.fail(`entry "${name}" is encrypted, which is not supported`);
+    if (flags & 1) throw this.fail(`entry "${fileText(name)}" is encrypted, which is not supported`);
     if (method !== METHOD_STORED && method !== METHOD_DEFLATE) {
-      throw this.fail(`entry "${name}" uses compression method ${method}; only stored (0) and deflate (8) are supported`);
+      throw this.fail(`entry "${fileText(name)}" uses compression method ${method}; only stored (0) and deflate (8) are supported`);
     }
     let size = this.view.getUint32(at + 24, true);
     let compressedSize = this.view.getUint32(at + 20, true);
@@ -142,8 +145,8 @@ export class ZipArchive {
       // The ZIP64 extra field holds, in this order, only the fields whose 32-bit slot is saturated.
       let field = this.findExtra(nameStart + nameLength, extraLength, ZIP64_EXTRA_ID, name);
       const take = (what: string): number => {
-        if (field.length < 8) throw this.fail(`the ZIP64 extra field of "${name}" is too short to hold its ${what}`);
-        const v = this.u64(field.at, `the ZIP64 ${what} of "${name}"`);
+        if (field.length < 8) throw this.fail(`the ZIP64 extra field of "${fileText(name)}" is too short to hold its ${what}`);
+        const v = this.u64(field.at, `the ZIP64 ${what} of "${fileText(name)}"`);
         field = { at: field.at + 8, length: field.length - 8 };
         return v;
       };
@@ -152,10 +155,10 @@ export class ZipArchive {
       if (localHeaderOffset === U32_MAX) localHeaderOffset = take('local header offset');
     }
     if (method === METHOD_STORED && size !== compressedSize) {
-      throw this.fail(`stored entry "${name}" claims ${size} bytes but occupies ${compressedSize}`);
+      throw this.fail(`stored entry "${fileText(name)}" claims ${size} bytes but occupies ${compressedSize}`);
     }
-    this.need(localHeaderOffset, LOCAL_BYTES, `the local header of "${name}"`);
-    this.need(localHeaderOffset, compressedSize, `the data of "${name}"`);
+    this.need(localHeaderOffset, LOCAL_BYTES, `the local header of "${fileText(name)}"`);
+    this.need(localHeaderOffset, compressedSize, `the data of "${fileText(name)}"`);
     return { name, method, size, compressedSize, crc32: this.view.getUint32(at + 16, true), localHeaderOffset };
   }
 
@@ -168,7 +171,7 @@ export class ZipArchive {
       if (fieldId === id) return { at: at + 4, length: fieldLength };
       at += 4 + fieldLength;
     }
-    throw this.fail(`entry "${name}" needs a ZIP64 extra field but has none: the archive is corrupted`);
+    throw this.fail(`entry "${fileText(name)}" needs a ZIP64 extra field but has none: the archive is corrupted`);
   }
 
   private findEndOfCentralDirectory(): number {

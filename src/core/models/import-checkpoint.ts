@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { checkStateDict, CheckpointError, loadCheckpoint, toFloat32 } from '../checkpoint';
-import { writeFileAtomic } from '../io/atomic-write';
+import { checkStateDict, CheckpointError, loadCheckpoint, toFloat32, type LoadLimits } from '../checkpoint';
 import { serializeModel } from '../onnx';
 import { checkConfig, type ModelConfig } from './config';
-import { BRATS_CHANNELS, cardPathFor, labelInfo, makeModelCard, type LabelScheme, type ModelCard } from './model-card';
+import { BRATS_CHANNELS, labelInfo, makeModelCard, type LabelScheme, type ModelCard } from './model-card';
+import { CARD_METADATA_KEY, writeModelPair } from './model-pair';
 import { expectedStateDict } from './state-dict-layout';
 import { buildSegmentationModel } from './swin-unetr';
 
@@ -18,6 +18,8 @@ export interface ImportRequest {
   readonly orientation?: string;
   readonly float16?: boolean;
   readonly producerVersion?: string;
+  /** Bounds on reading the checkpoint (the memory its tensors may take). */
+  readonly limits?: LoadLimits;
 }
 
 export interface ImportResult {
@@ -46,7 +48,7 @@ export async function importCheckpoint(req: ImportRequest): Promise<ImportResult
     throw new CheckpointError(req.checkpoint, code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`);
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const dict = loadCheckpoint(bytes, req.checkpoint);
+  const dict = loadCheckpoint(bytes, req.checkpoint, req.limits);
   try {
     checkStateDict(dict, expectedStateDict(req.config), req.checkpoint);
   } catch (err) {
@@ -63,16 +65,11 @@ export async function importCheckpoint(req: ImportRequest): Promise<ImportResult
     name: basename(req.output).replace(/\.onnx$/i, ''), channels, labels: req.labels, orientation: req.orientation,
     float16: req.float16, source: { checkpoint: basename(req.checkpoint), sha256 },
   });
-  const cardJson = JSON.stringify(card, null, 2) + '\n';
-  const model = serializeModel(graph, {
+  return writeModelPair(req.output, card, (cardJson) => serializeModel(graph, {
     producerVersion: req.producerVersion,
     docString: `${card.arch} imported from ${card.source.checkpoint}`,
-    metadata: { 'swinfuse.card': cardJson },
-  });
-  const cardPath = cardPathFor(req.output);
-  await writeFileAtomic(req.output, model);
-  await writeFileAtomic(cardPath, new TextEncoder().encode(cardJson));
-  return { modelPath: req.output, cardPath, card, bytes: model.length };
+    metadata: { [CARD_METADATA_KEY]: cardJson },
+  }));
 }
 
 /** The commonest mistake is the wrong --arch: say so when the DIM keys alone tell them apart. */

@@ -7,3 +7,4 @@ export type { WeightLookup, WeightTensor } from './weights';
 export { mulberry32, randomStateDict } from './random-weights';
 export { guessModelConfig, type GuessedConfig, type ShapeDict } from './guess-config';
 export { buildModelPart, hiddenShapes, HIDDEN_STATES, type BuiltPart, type ModelPart, type PartOptions } from './model-parts';
+export { CARD_METADATA_KEY, pairedCardText, writeModelPair, type CardSource, type WrittenPair } from './model-pair';

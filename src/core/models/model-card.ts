@@ -22,6 +22,8 @@ export interface ModelCard extends ModelConfig {
   readonly created: string;
   /** Fine-tuning history: base model, case, steps, losses (empty for an import). */
   readonly lineage: readonly unknown[];
+  /** Ties MODEL.json to the MODEL.onnx written with it (src/core/models/model-pair.ts); absent on older cards. */
+  readonly pairId?: string;
 }
 
 export type LabelInfo =

@@ -19,12 +19,14 @@ export async function readNifti(bytes: Uint8Array, file: string, options: ReadOp
   if (isGzip(bytes)) {
     let header: NiftiHeader | undefined;
     let layout: DataLayout | undefined;
-    const raw = await gunzipBounded(bytes, file, MAX_HEADER_BYTES, (prefix) => {
+    // Only the voxel data is kept: the header is parsed from the stream's first bytes, and what lies between it and
+    // vox_offset (extensions, or a gap a hostile header asks for) is inflated and dropped.
+    const voxels = await gunzipBounded(bytes, file, MAX_HEADER_BYTES, (prefix) => {
       header = parseHeader(prefix, file);
       layout = planDataLayout(header, file, options);
-      return layout.dataOffset + layout.dataBytes;
+      return { from: layout.dataOffset, bytes: layout.dataBytes };
     });
-    return assemble(file, header!, layout!, raw, true);
+    return assemble(file, header!, { ...layout!, dataOffset: 0 }, voxels, true);
   }
   const header = parseHeader(bytes, file);
   const layout = planDataLayout(header, file, options);

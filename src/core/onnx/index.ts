@@ -7,3 +7,4 @@ export { broadcastShapes } from './broadcast';
 export * as ops from './ops';
 export { readStoredModel, type StoredModel, type StoredWeight } from './read-model';
 export { extendGraph, initializersToInputs, type Extension, type ExtendOptions } from './extend-graph';
+export { readOnnxMetadataValue } from './model-metadata';

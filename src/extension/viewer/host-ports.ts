@@ -1,6 +1,7 @@
 // What the viewer host needs from VS Code, as small interfaces. The logic (loading, siblings, grid checks, the
 // message handshake) takes these as parameters, so it runs and is tested without the `vscode` module; the provider
 // passes adapters over vscode.workspace.fs, the webview and the "SwinFUSE" output channel.
+import { sameFilePath } from '../../core/io/same-file';
 
 /**
  * The part of vscode.Uri the host uses. URI paths always use '/', whatever the platform or file system, so sibling
@@ -8,6 +9,9 @@
  */
 export interface UriLike<U> {
   readonly path: string;
+  /** vscode.Uri's scheme and, for `file`, its local path: links on a local disk are then resolved too. */
+  readonly scheme?: string;
+  readonly fsPath?: string;
   with(change: { path: string }): U;
   toString(): string;
 }
@@ -63,7 +67,11 @@ export function parentUri<U extends UriLike<U>>(uri: U): U {
   return uri.with({ path: cut > 0 ? uri.path.slice(0, cut) : '/' });
 }
 
-/** Whether two URIs name the same file. Case-insensitive, so a case-insensitive disk cannot alias the image. */
+/**
+ * Whether two URIs name the same file. Case-insensitive, so a case-insensitive disk cannot alias the image; and on a
+ * local disk also through symlinks and hard links (src/core/io/same-file.ts).
+ */
 export function sameFile<U extends UriLike<U>>(a: U, b: U): boolean {
-  return a.toString().toLowerCase() === b.toString().toLowerCase();
+  if (a.toString().toLowerCase() === b.toString().toLowerCase()) return true;
+  return a.scheme === 'file' && b.scheme === 'file' && a.fsPath !== undefined && b.fsPath !== undefined && sameFilePath(a.fsPath, b.fsPath);
 }
