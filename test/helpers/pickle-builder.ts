@@ -14,7 +14,9 @@ export class PickleWriter {
 
   str(s: string): this {
     const utf8 = Buffer.from(s, 'utf8');
-    return this.op(0x58, ...u32(utf8.length), ...utf8); // BINUNICODE
+    this.op(0x58, ...u32(utf8.length)); // BINUNICODE
+    for (const b of utf8) this.bytes.push(b); // not spread: a string may be longer than a call's arguments
+    return this;
   }
 
   int(n: number): this {

@@ -5,6 +5,8 @@ export interface ZipInput {
   data: Uint8Array;
   /** Compress with DEFLATE instead of storing. */
   deflate?: boolean;
+  /** Already deflated: `data` is the compressed body of `size` bytes with CRC-32 `crc` (a bomb made by streaming). */
+  deflated?: { readonly size: number; readonly crc: number };
 }
 
 /**
@@ -18,11 +20,12 @@ export function buildZip(entries: readonly ZipInput[], options: { zip64?: boolea
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const body = entry.deflate ? deflateRawSync(entry.data) : Buffer.from(entry.data);
-    const crc = crc32(entry.data) >>> 0;
-    const method = entry.deflate ? 8 : 0;
+    const body = entry.deflated ? Buffer.from(entry.data) : entry.deflate ? deflateRawSync(entry.data) : Buffer.from(entry.data);
+    const crc = entry.deflated ? entry.deflated.crc : crc32(entry.data) >>> 0;
+    const method = entry.deflate || entry.deflated ? 8 : 0;
+    const size = entry.deflated?.size ?? entry.data.length;
     const sizes = Buffer.alloc(16);
-    sizes.writeBigUInt64LE(BigInt(entry.data.length), 0);
+    sizes.writeBigUInt64LE(BigInt(size), 0);
     sizes.writeBigUInt64LE(BigInt(body.length), 8);
     const localExtra = zip64 ? extra(sizes) : Buffer.alloc(0);
     const local = Buffer.alloc(30);
@@ -32,7 +35,7 @@ export function buildZip(entries: readonly ZipInput[], options: { zip64?: boolea
     local.writeUInt16LE(0x21, 12); // 1980-01-01
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(zip64 ? 0xffffffff : body.length, 18);
-    local.writeUInt32LE(zip64 ? 0xffffffff : entry.data.length, 22);
+    local.writeUInt32LE(zip64 ? 0xffffffff : size, 22);
     local.writeUInt16LE(name.length, 26);
     local.writeUInt16LE(localExtra.length, 28);
     parts.push(local, name, localExtra, body);
@@ -48,7 +51,7 @@ export function buildZip(entries: readonly ZipInput[], options: { zip64?: boolea
     header.writeUInt16LE(0x21, 14);
     header.writeUInt32LE(crc, 16);
     header.writeUInt32LE(zip64 ? 0xffffffff : body.length, 20);
-    header.writeUInt32LE(zip64 ? 0xffffffff : entry.data.length, 24);
+    header.writeUInt32LE(zip64 ? 0xffffffff : size, 24);
     header.writeUInt16LE(name.length, 28);
     header.writeUInt16LE(centralExtra.length, 30);
     header.writeUInt32LE(zip64 ? 0xffffffff : offset, 42);
