@@ -10,7 +10,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { Vec3 } from '../src/core/inference/volume-view';
-import { readModelCard } from '../src/core/inference';
+import { readModelCard, voxelSpacing } from '../src/core/inference';
 import { BRATS_CHANNELS, buildSegmentationModel, cardPathFor, makeModelCard, randomStateDict, type ModelConfig } from '../src/core/models';
 import { planReorientation } from '../src/core/nifti/reorient';
 import { serializeModel } from '../src/core/onnx';
@@ -58,7 +58,7 @@ async function child(index: number, dir: string): Promise<void> {
   const { channels, labels } = syntheticCase();
   const identity = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
   const job: FinetuneJob = {
-    model, card, channels, labels, corrected: null, spatialShape: SHAPE, plan: planReorientation(identity, SHAPE, card.orientation),
+    model, card, channels, labels, corrected: null, spatialShape: SHAPE, plan: planReorientation(identity, SHAPE, card.orientation), spacing: voxelSpacing(identity),
     settings: { ...DEFAULT_FINETUNE, steps: STEPS, scope: c.scope, device: 'cpu', threads }, output: join(dir, `out${index}.onnx`),
     caseNames: { images: ['synthetic'], mask: 'synthetic' },
   };

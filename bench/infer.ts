@@ -61,7 +61,7 @@ async function child(index: number, dir: string): Promise<void> {
   const scan = scanChannels([image], card);
   const job: SegmentationJob = {
     kind: 'segment', session: { model, device: 'cpu', threads }, card, channels: scan.channels,
-    spatialShape: scan.spatialShape, plan: scan.plan, overlap: 0.5, sigmaScale: 0.125, cropMargin: c.crop, keepProbabilities: false,
+    spatialShape: scan.spatialShape, plan: scan.plan, spacing: scan.spacing, overlap: 0.5, sigmaScale: 0.125, cropMargin: c.crop, keepProbabilities: false,
   };
   const controller = new AbortController();
   let firstWindowAt = 0;

@@ -1,8 +1,9 @@
 // Real scans in npm test: cases from ../shared/fixtures/real-brats (real brain-tumour MRI as published, each folder
-// named its own way) are found from one file, their contrasts matched by name, segmented with the bundled model and
-// written. The mask must sit on the image's exact grid, checked by our reader and by nibabel. Where a reference
-// segmentation exists (another model's output, not truth), the mask's whole tumour must overlap it more than it
-// overlaps the reference mirrored left-right: a silent flip fails that, whatever the model's quality.
+// named its own way) are found from one file, their contrasts matched by name, segmented with the bundled model (at
+// its 2 mm, and back) and written, by the CLI and in the editor. The mask must sit on the image's exact grid, checked
+// by our reader and by nibabel, and the editor must propose the CLI's mask. Where a reference segmentation exists
+// (another model's output, not truth), the mask's whole tumour must overlap it more than it overlaps the reference
+// mirrored left-right: a silent flip fails that, whatever the model's quality.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,8 +12,13 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readNiftiFile, type NiftiVolume } from '../src/core/nifti';
 import { runCli } from './helpers/cli';
-import { realBratsFixtures } from './helpers/paths';
+import { realBratsFixtures, repoRoot } from './helpers/paths';
 import { python, pythonSkip } from './helpers/python-reference';
+import { FileUri, testHost } from './helpers/viewer-host';
+import { readModelCard } from '../src/core/inference';
+import { planReorientation, reorientVoxels } from '../src/core/nifti/reorient';
+import { segmentScan } from '../src/extension/segment/segment-run';
+import { NiftiDocument } from '../src/extension/viewer/nifti-document';
 
 const work = mkdtempSync(join(tmpdir(), 'swinfuse-real-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -54,10 +60,10 @@ describe('real BraTS-style scans through swinfuse segment', () => {
     describe(c.folder, () => {
       const mask = join(work, `${c.folder}-mask.nii.gz`);
 
-      it(`found from ${c.opened}, each contrast by its name, segmented and written on the image's grid`, { timeout: 300_000 }, async () => {
-        // --overlap 0 keeps the native-resolution run short; the check here is the pipeline, not the model's quality.
-        const r = runCli(['segment', join(realBratsFixtures, c.folder, c.opened), '-o', mask, '--overlap', '0', '--threads', '2'], 290_000);
+      it(`found from ${c.opened}, each contrast by its name, segmented at the model's 2 mm and written on the image's 1 mm grid`, { timeout: 300_000 }, async () => {
+        const r = runCli(['segment', join(realBratsFixtures, c.folder, c.opened), '-o', mask, '--threads', '2'], 290_000);
         assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stderr, /grid: the \d+×\d+×\d+ box resampled to the model's 2×2×2 mm/);
         const line = /^channels: (.*)$/m.exec(r.stderr)?.[1] ?? '';
         assert.equal(line, Object.entries(c.channels).map(([k, f]) => `${k} ← ${f}`).join(', '));
         const image = await readNiftiFile(join(realBratsFixtures, c.folder, c.opened));
@@ -92,6 +98,24 @@ print(json.dumps(out))`;
             assert.ok(got.dice! > got.mirrored! + 0.05, `WT Dice ${got.dice} is not clearly above the mirrored reference's ${got.mirrored}`);
           }
         });
+
+      it(`in the editor: Segment on ${c.opened} finds the same files and proposes the CLI's mask, voxel for voxel`, { timeout: 300_000 }, async () => {
+        const host = testHost();
+        const document = await NiftiDocument.open(new FileUri(join(realBratsFixtures, c.folder, c.opened)), host);
+        const state = document.state.kind === 'loaded' ? document.state : assert.fail('not loaded');
+        const model = join(repoRoot, 'models', 'swinfuse-demo', 'swinfuse-demo.onnx');
+        const run = await segmentScan(document.uri, state.scan, await document.folderFiles(host), { path: model, card: readModelCard(model) },
+          { device: 'cpu', threads: 2, overlap: 0.5 }, 1,
+          { host, workerScript: join(repoRoot, 'dist', 'inference-worker.js'), picker: { pick: async () => assert.fail('no file should be asked for') }, signal: new AbortController().signal, onStatus: () => {} });
+        assert.deepEqual(run.inputs, Object.values(c.channels));
+        // The editor works in RAS; the CLI wrote the image's stored layout.
+        const cli = await readNiftiFile(mask);
+        const inRas = reorientVoxels(cli.data as Uint8Array, planReorientation(cli.affine, cli.shape, 'RAS'));
+        let differing = 0;
+        for (let i = 0; i < inRas.length; i++) if (run.proposal.labels[i] !== inRas[i]) differing++;
+        assert.equal(differing, 0, `${differing} voxels differ from the CLI's mask`);
+        document.dispose();
+      });
     });
   }
 });

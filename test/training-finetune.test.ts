@@ -111,7 +111,7 @@ describe('fine-tuning on a fixture case lowers the loss and raises Dice on that 
     const scan = scanChannels([image], modelCard);
     const result = await runInference({
       kind: 'segment', session: { model: modelPath, device: 'cpu', threads: 0 }, card: modelCard, channels: scan.channels,
-      spatialShape: scan.spatialShape, plan: scan.plan, overlap: 0.5, sigmaScale: 0.125, cropMargin: 16, keepProbabilities: false,
+      spatialShape: scan.spatialShape, plan: scan.plan, spacing: scan.spacing, overlap: 0.5, sigmaScale: 0.125, cropMargin: 16, keepProbabilities: false,
     }, { workerScript: join(repoRoot, 'dist', 'inference-worker.js') });
     return result.labels;
   };
@@ -120,7 +120,7 @@ describe('fine-tuning on a fixture case lowers the loss and raises Dice on that 
     const inputs = finetuneInputs([image], mask, card);
     const output = join(work, 'adapted.onnx');
     const result = await runFinetune({
-      model, card, channels: inputs.channels, labels: inputs.labels, corrected: null, spatialShape: inputs.spatialShape, plan: inputs.plan,
+      model, card, channels: inputs.channels, labels: inputs.labels, corrected: null, spatialShape: inputs.spatialShape, plan: inputs.plan, spacing: inputs.spacing,
       settings: { ...DEFAULT_FINETUNE, steps: STEPS, lr: LR, scope: 'decoder', device: 'cpu', threads: 0 }, output,
       caseNames: { images: ['ras_4d.nii.gz'], mask: 'mask.nii.gz' },
     }, { workerScript: join(repoRoot, 'dist', 'finetune-worker.js') });

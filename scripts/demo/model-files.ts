@@ -2,7 +2,7 @@
 // scoring a written model on generated cases through the same worker and pipeline `swinfuse segment` uses.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { runInference } from '../../src/core/inference';
+import { runInference, voxelSpacing } from '../../src/core/inference';
 import { makeModelCard, type ModelCard, type ModelConfig, type WeightTensor } from '../../src/core/models';
 import { planReorientation } from '../../src/core/nifti/reorient';
 import type { SynthCase, SynthContrast } from '../../src/core/synth';
@@ -51,7 +51,7 @@ export async function scoreModel(modelPath: string, card: ModelCard, cases: read
   for (const c of cases) {
     const result = await runInference({
       kind: 'segment', session: { model: modelPath, device: 'cpu', threads }, card, channels: rawChannels(c, contrasts),
-      spatialShape: c.shape, plan: planReorientation(c.affine, c.shape, card.orientation), cropMargin: 16,
+      spatialShape: c.shape, plan: planReorientation(c.affine, c.shape, card.orientation), spacing: voxelSpacing(c.affine), cropMargin: 16,
       keepProbabilities: false, overlap, sigmaScale: 0.125,
     }, { workerScript });
     const dice = Object.fromEntries(bratsRegionDice(result.labels, c.labels, labelMap).map((d) => [d.label, d.dice]));

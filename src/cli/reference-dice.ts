@@ -4,6 +4,7 @@
 import { basename } from 'node:path';
 import { labelNamesOf, type ModelCard } from '../core/models';
 import { channelCount, gridDifference, readNiftiFile, type Grid, type NiftiVolume, type ReadLimits } from '../core/nifti';
+import { BRATS_LABEL_MAPS, convertBratsLabels, detectBratsLabels, type BratsLabels } from '../core/labels/brats-labels';
 import { bratsRegionDice, labelDice, type DiceScore } from '../core/training/dice';
 
 /** The reference cannot be compared with the mask; the message names the file and what is wrong. */
@@ -56,7 +57,7 @@ export function diceLine(predicted: Uint8Array, reference: Uint8Array, labels: M
   let scores: DiceScore[];
   let nameOf: (score: DiceScore) => string;
   if (labels.scheme === 'brats') {
-    const byRegion = new Map(bratsRegionDice(predicted, reference, labels.labelMap).map((s) => [s.label, s]));
+    const byRegion = new Map(bratsRegionDice(predicted, referenceInMaskConvention(reference, labels), labels.labelMap).map((s) => [s.label, s]));
     scores = ['WT', 'TC', 'ET'].map((region) => byRegion.get(region)!);
     nameOf = (s) => String(s.label);
   } else {
@@ -70,12 +71,35 @@ export function diceLine(predicted: Uint8Array, reference: Uint8Array, labels: M
   return `Dice vs ${basename(referenceFile)}: ${parts.join(', ')}`;
 }
 
+/** The convention (BraTS 2021 or 2023) a BraTS mask is written in, from its enhancing-tumour value. */
+function conventionOf(labels: Extract<ModelCard['labels'], { scheme: 'brats' }>): BratsLabels | undefined {
+  return (Object.keys(BRATS_LABEL_MAPS) as BratsLabels[]).find((year) => BRATS_LABEL_MAPS[year].ET === labels.labelMap.ET);
+}
+
+/** A BraTS reference read in the convention it uses (2023's ET = 3 or 2021's 4), renumbered into the mask's. */
+function referenceInMaskConvention(reference: Uint8Array, labels: Extract<ModelCard['labels'], { scheme: 'brats' }>): Uint8Array {
+  const theirs = detectBratsLabels(reference);
+  const ours = conventionOf(labels);
+  return theirs && ours && theirs !== ours ? convertBratsLabels(reference, theirs, ours) : reference;
+}
+
+/** For the CLI's note: which BraTS convention the reference was read in, when it is not the mask's. */
+export function referenceConvention(reference: Uint8Array, labels: ModelCard['labels']): string | undefined {
+  if (labels.scheme !== 'brats') return undefined;
+  const theirs = detectBratsLabels(reference);
+  const ours = conventionOf(labels);
+  return theirs && ours && theirs !== ours
+    ? `read as BraTS ${theirs} labels (enhancing tumour ${BRATS_LABEL_MAPS[theirs].ET}); the mask is written in BraTS ${ours} labels (${BRATS_LABEL_MAPS[ours].ET})`
+    : undefined;
+}
+
 /**
  * Labels the reference holds that the model never writes, each with its voxel count: they count as missed in every
- * score, which is right for a wrong mask and misleading for another labelling convention (BraTS 2023 writes
- * enhancing tumour as 3, BraTS 2021 and these models as 4), so the CLI says so.
+ * score, which is right for a wrong mask and misleading for another labelling convention, so the CLI says so. A
+ * BraTS reference in the other BraTS convention is read in it (referenceConvention), not flagged.
  */
 export function foreignLabels(reference: Uint8Array, labels: ModelCard['labels']): string | undefined {
+  if (labels.scheme === 'brats') reference = referenceInMaskConvention(reference, labels);
   const written = labels.scheme === 'brats'
     ? new Set([0, labels.labelMap.ET, labels.labelMap.TC, labels.labelMap.WT])
     : new Set(labels.classes.map((c) => c.label));

@@ -4,6 +4,7 @@ import { checkModelFile, readModelCard } from '../../core/inference';
 import { cardPathFor } from '../../core/models';
 import { readNiftiFile } from '../../core/nifti';
 import { readChannelImages } from '../channel-files';
+import { sameSpacing } from '../../core/inference/resample';
 import { checkOutputFolders, checkOutputs } from '../output-paths';
 import { DEFAULT_FINETUNE, type FinetuneSettings } from '../../core/training/finetune';
 import { finetuneInputs } from '../../core/training/finetune-inputs';
@@ -66,11 +67,12 @@ export async function runFinetuneCommand(argv: string[], out: (text: string) => 
   const counts = [...inputs.labelCounts].filter(([label]) => label !== 0).map(([label, n]) => `${label}: ${n}`).join(', ') || 'no labels';
   process.stderr.write(`${card.name}: training the ${settings.scope} for ${settings.steps} steps (lr ${settings.lr}, seed ${settings.seed}) ` +
     `on ${inputs.spatialShape.join('×')} × ${card.inChannels} channels; mask voxels per label ${counts}` +
-    `${inputs.maskReoriented ? `; mask reoriented ${inputs.maskReoriented} onto the image's layout` : ''}\n`);
+    `${inputs.maskReoriented ? `; mask reoriented ${inputs.maskReoriented} onto the image's layout` : ''}` +
+    `${card.spacing && !sameSpacing(modelAxes(inputs.spacing, inputs.plan), card.spacing) ? `; image and mask resampled to the model's ${card.spacing.join('×')} mm grid` : ''}\n`);
 
   const job: FinetuneJob = {
     model: args.model, card, channels: inputs.channels, labels: inputs.labels, corrected: null,
-    spatialShape: inputs.spatialShape, plan: inputs.plan, settings, output,
+    spatialShape: inputs.spatialShape, plan: inputs.plan, spacing: inputs.spacing, settings, output,
     caseNames: { images: images.map((image) => basename(image.file)), mask: basename(args.mask) },
   };
   const progress = stepProgress();
@@ -121,6 +123,11 @@ function parseFinetuneArgs(argv: string[]): FinetuneArgs | null {
       ...DEFAULT_FINETUNE, steps, scope, lr, seed, device: parseDevice(values.device), threads: parseThreads(values.threads),
     },
   };
+}
+
+/** A stored-axes spacing along the model's axes. */
+function modelAxes(spacing: readonly number[], plan: { readonly sourceAxisOf: readonly number[] }): [number, number, number] {
+  return plan.sourceAxisOf.map((a) => spacing[a]!) as [number, number, number];
 }
 
 /** The adapted model and its card get their own files: never the base model's, nor an input's. */

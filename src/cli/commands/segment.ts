@@ -1,20 +1,21 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { checkModelFile, readModelCard, runInference, scanChannels } from '../../core/inference';
+import { checkModelFile, checkTrainedForSegmenting, readModelCard, runInference, scanChannels } from '../../core/inference';
 import { cardPathFor, labelNamesOf, type ModelCard } from '../../core/models';
 import { checkOutputFolders, checkOutputs, type ReadFile } from '../output-paths';
 import { readChannelImages } from '../channel-files';
 import { NIFTI_INTENT_LABEL, writeNiftiFile, type ReadLimits } from '../../core/nifti';
 import { BUNDLED_MODEL_RELATIVE, bundledModelPath } from '../bundled-model';
 import { progressLine } from '../progress-line';
-import { diceLine, foreignLabels, readReferenceLabels } from '../reference-dice';
+import { diceLine, foreignLabels, readReferenceLabels, referenceConvention } from '../reference-dice';
+import { withBratsLabels, type BratsLabels } from '../../core/labels/brats-labels';
 import { UsageError } from '../usage-error';
 import { inferenceWorkerScript } from '../worker-script';
 import { interruptSignal } from './infer';
 import { inferenceOptionSpec, inferenceOptionUsage, parseInferenceOptions } from './inference-options';
 
 export const segmentUsage = `swinfuse segment IMAGE... -o MASK.nii.gz [--model MODEL.onnx] [--label REF.nii.gz] [--probabilities PROB.nii.gz]
-                 [--overlap 0.5] [--device auto|cpu|cuda] [--threads N] [--crop-margin M | --no-crop]
+                 [--brats-labels 2021|2023] [--overlap 0.5] [--device auto|cpu|cuda] [--threads N] [--crop-margin M | --no-crop]
 
 Segments a scan: one 3D file per channel in the model card's order (BraTS: flair t1ce t1 t2), one 4D file with
 the channels on the 4th axis, or one 3D file of a BraTS case whose other modalities lie beside it (BraTS 2021
@@ -26,6 +27,8 @@ ${inferenceOptionUsage.replace(/^( {2}--model .*)$/m, `$1\n                defau
   --label          a reference label mask on the image's voxel grid: after writing, print the Dice of the mask
                    against it (BraTS models: regions WT, TC, ET; others: each label) with voxel counts
   --probabilities  also write the per-class probabilities, float32, one volume per class
+  --brats-labels   for a BraTS model, the label numbers to write: 2021 (enhancing tumour 4, the default) or 2023 (3);
+                   necrotic core 1 and edema 2 in both. --label references are read in whichever they use
   --crop-margin    run windows only over the non-zero region grown by M voxels (default 16); outside it is background
   --no-crop        run windows over the whole volume, as MONAI's sliding_window_inference does
   --max-voxels     refuse images claiming more voxels than this before reading them`;
@@ -38,6 +41,7 @@ export async function runSegment(argv: string[], out: (text: string) => void): P
     options: {
       ...inferenceOptionSpec, output: { type: 'string', short: 'o' }, probabilities: { type: 'string' }, label: { type: 'string' },
       'crop-margin': { type: 'string' }, 'no-crop': { type: 'boolean' }, 'max-voxels': { type: 'string' },
+      'brats-labels': { type: 'string' },
     },
   });
   if (values.help) return out(segmentUsage);
@@ -67,7 +71,8 @@ export async function runSegment(argv: string[], out: (text: string) => void): P
       'give --model MODEL.onnx, a model written by swinfuse import');
   }
   checkModelFile(options.model);
-  const card = readModelCard(options.model);
+  const card = withLabelConvention(readModelCard(options.model), values['brats-labels']);
+  checkTrainedForSegmenting(card, options.model);
   const started = performance.now();
   const limits: ReadLimits = maxVoxels === undefined ? {} : { maxVoxels };
   let images = await readChannelImages(positionals, card, limits, (line) => process.stderr.write(`${line}\n`));
@@ -80,13 +85,15 @@ export async function runSegment(argv: string[], out: (text: string) => void): P
   const referenceLabels = values.label === undefined ? undefined : await readReferenceLabels(values.label, primary, limits);
   const foreign = referenceLabels && foreignLabels(referenceLabels, card.labels);
   if (foreign) process.stderr.write(`note: ${values.label}: ${foreign}\n`);
+  const convention = referenceLabels && referenceConvention(referenceLabels, card.labels);
+  if (convention) process.stderr.write(`note: ${values.label}: ${convention}\n`);
   const bundled = values.model === undefined ? ' (bundled)' : '';
   process.stderr.write(`${card.name}${bundled}: ${scan.spatialShape.join('×')} × ${card.inChannels} channels, ${primary.axcodes} → ${card.orientation}\n`);
 
   const progress = progressLine();
   const result = await runInference({
     kind: 'segment', session: { model: options.model, device: options.device, threads: options.threads },
-    card, channels: scan.channels, spatialShape: scan.spatialShape, plan: scan.plan,
+    card, channels: scan.channels, spatialShape: scan.spatialShape, plan: scan.plan, spacing: scan.spacing,
     overlap: options.overlap, sigmaScale: 0.125, cropMargin, keepProbabilities: values.probabilities !== undefined,
   }, {
     workerScript: inferenceWorkerScript, signal: interruptSignal(),
@@ -94,6 +101,7 @@ export async function runSegment(argv: string[], out: (text: string) => void): P
     onProgress: progress.update,
   });
   progress.end();
+  process.stderr.write(`${gridNote(card, scan.spacing, result)}\n`);
 
   const geometry = { geometry: primary.header, version: primary.header.version };
   await writeNiftiFile(mask, {
@@ -108,6 +116,26 @@ export async function runSegment(argv: string[], out: (text: string) => void): P
   }
   out(`wrote ${written.join(' and ')}: ${describeLabels(result.labels, card.labels)}; ${result.windows} windows on ${result.device} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (referenceLabels && values.label) out(diceLine(result.labels, referenceLabels, card.labels, values.label));
+}
+
+/** Where the windows ran: the model's spacing (the image box resampled to it and the probabilities back) or the image's. */
+function gridNote(card: ModelCard, spacing: readonly number[], result: { region: { size: readonly number[] } | null; modelGrid: { spacing: readonly number[]; shape: readonly number[] } | null }): string {
+  const mm = (v: readonly number[]): string => `${v.map((x) => +x.toFixed(3)).join('×')} mm`;
+  if (result.modelGrid && result.region) {
+    return `grid: the ${result.region.size.join('×')} box resampled to the model's ${mm(result.modelGrid.spacing)} ` +
+      `(${result.modelGrid.shape.join('×')} voxels), probabilities resampled back to the image's ${mm(spacing)}`;
+  }
+  return card.spacing
+    ? `grid: the image is at the model's spacing (${mm(card.spacing)}); no resampling`
+    : `grid: ${card.name}'s card names no training spacing, so it runs on the image's own ${mm(spacing)} grid`;
+}
+
+/** The card with its BraTS label numbers in the convention --brats-labels asks for. */
+function withLabelConvention(card: ModelCard, year: string | undefined): ModelCard {
+  if (year === undefined) return card;
+  if (year !== '2021' && year !== '2023') throw new UsageError(`--brats-labels must be 2021 or 2023, got "${year}"`);
+  if (card.labels.scheme !== 'brats') throw new UsageError(`--brats-labels applies to BraTS models; ${card.name} writes ${card.labels.scheme} labels`);
+  return { ...card, labels: withBratsLabels(card.labels, year as BratsLabels) };
 }
 
 function describeLabels(labels: Uint8Array, info: ModelCard['labels']): string {

@@ -11,6 +11,11 @@ import { fileText } from '../io/file-text';
 /** What torch.save wrote before 1.6 (and with _use_new_zipfile_serialization=False): PROTO 2, LONG1 of 10 bytes,
  * then 0x1950a86a20f9469cfc6c little-endian. */
 const LEGACY_MAGIC = Uint8Array.of(0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19);
+export interface LoadOptions extends LoadLimits {
+  /** Told, in one line, what was left out: the entries beside the weights (epoch, best_acc, optimizer…). */
+  readonly onNote?: (note: string) => void;
+}
+
 /** Keys that training scripts commonly wrap a state dict in. */
 const WRAPPER_KEYS = ['state_dict', 'model', 'module'];
 const MAX_WRAPPER_DEPTH = 3;
@@ -20,7 +25,7 @@ const MAX_WRAPPER_DEPTH = 3;
  * format is recognised from the bytes, not the name. Wrappers such as {"state_dict": ...} are unwrapped and the
  * `module.` prefixes DataParallel adds are stripped. Every problem is a CheckpointError naming `file`.
  */
-export function loadCheckpoint(bytes: Uint8Array, file: string, limits: LoadLimits = {}): StateDict {
+export function loadCheckpoint(bytes: Uint8Array, file: string, limits: LoadOptions = {}): StateDict {
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return stripModulePrefix(loadTorchZip(openZip(bytes, file), limits), file);
   if (startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) throw new CheckpointError(file, 'an empty zip archive, not a checkpoint');
   if (startsWith(bytes, LEGACY_MAGIC)) {
@@ -37,7 +42,7 @@ export function loadCheckpoint(bytes: Uint8Array, file: string, limits: LoadLimi
   throw new CheckpointError(file, 'not a PyTorch checkpoint: neither a torch.save zip archive nor a .safetensors file');
 }
 
-export async function loadCheckpointFile(path: string, limits: LoadLimits = {}): Promise<StateDict> {
+export async function loadCheckpointFile(path: string, limits: LoadOptions = {}): Promise<StateDict> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -48,7 +53,7 @@ export async function loadCheckpointFile(path: string, limits: LoadLimits = {}):
   return loadCheckpoint(bytes, path, limits);
 }
 
-function loadTorchZip(zip: ZipArchive, limits: LoadLimits): StateDict {
+function loadTorchZip(zip: ZipArchive, limits: LoadOptions): StateDict {
   const file = zip.file;
   const names = [...zip.entries.keys()];
   // torch.save names one top-level folder (the file's stem, or "archive") and puts the pickle in it.
@@ -95,20 +100,28 @@ function loadTorchZip(zip: ZipArchive, limits: LoadLimits): StateDict {
     if (err instanceof PickleProblem) throw new CheckpointError(file, `${pickleName}, ${err.message}`);
     throw err;
   }
-  return toStateDict(unwrap(root, hooks.isTensor, file), hooks.isTensor, file);
+  return toStateDict(unwrap(root, hooks.isTensor, file, limits.onNote), hooks.isTensor, file);
 }
 
-/** Descends through {"state_dict": {...}}-style wrappers until a dict holds only tensors. */
-function unwrap(root: unknown, isTensor: (v: unknown) => v is Tensor, file: string): Map<unknown, unknown> {
+/**
+ * Descends through {"state_dict": {...}}-style wrappers until a dict holds only tensors. What sat beside the weights
+ * in a wrapper (a training script's epoch, best_acc, optimizer and scheduler state) is left out, and said in one note.
+ */
+function unwrap(root: unknown, isTensor: (v: unknown) => v is Tensor, file: string, onNote?: (note: string) => void): Map<unknown, unknown> {
   let value = root;
+  const skipped: string[] = [];
   for (let depth = 0; ; depth++) {
     if (!(value instanceof Map)) {
       throw new CheckpointError(file, `the checkpoint holds ${describePy(value)}, not a dict of tensors`);
     }
     const dict: Map<unknown, unknown> = value;
-    if ([...dict.values()].every(isTensor) || depth === MAX_WRAPPER_DEPTH) return dict;
-    const wrapper = WRAPPER_KEYS.find((k) => dict.get(k) instanceof Map);
-    if (!wrapper) return dict;
+    const wrapper = [...dict.values()].every(isTensor) || depth === MAX_WRAPPER_DEPTH
+      ? undefined : WRAPPER_KEYS.find((k) => dict.get(k) instanceof Map);
+    if (!wrapper) {
+      if (skipped.length > 0) onNote?.(`${file}: left out ${summarise(skipped, 8)}: not model weights`);
+      return dict;
+    }
+    for (const key of dict.keys()) if (key !== wrapper) skipped.push(typeof key === 'string' ? fileText(key, 40) : describePy(key));
     value = dict.get(wrapper);
   }
 }

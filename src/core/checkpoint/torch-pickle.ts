@@ -2,6 +2,7 @@ import { describePy, PickleProblem, PyCallable, type UnpickleHooks } from './unp
 import { gatherStrided, lastIndex } from './strided';
 import { DTYPE_BYTES, numelOf, tensorFromBytes, type Tensor, type TensorDtype } from './tensor';
 import type { ByteBudget } from './byte-budget';
+import { buildNumpyDtype, NUMPY_GLOBALS, NumpyDtype } from './numpy-pickle';
 import { fileText } from '../io/file-text';
 
 /**
@@ -131,6 +132,8 @@ export function torchHooks(context: TorchPickleContext): TorchHooks {
       const qualified = `${module}.${name}`;
       if (qualified === 'collections.OrderedDict') return orderedDict;
       if (qualified === 'torch._utils._rebuild_tensor_v2') return rebuildTensor;
+      const numpy = NUMPY_GLOBALS.get(qualified);
+      if (numpy) return numpy;
       const dtype = module === 'torch' ? STORAGE_DTYPES[name] : undefined;
       if (dtype) return new StorageType(qualified, dtype);
       const hint = module === 'torch' && name.endsWith('Storage')
@@ -174,6 +177,7 @@ export function torchHooks(context: TorchPickleContext): TorchHooks {
       // The one BUILD torch writes for a state dict sets OrderedDict._metadata (module versions), which carries no
       // weights; we accept and drop it. Anything else would need a Python object's __setstate__.
       if (target instanceof Map && (state === null || state instanceof Map)) return;
+      if (target instanceof NumpyDtype) return buildNumpyDtype(target, state);
       throw new PickleProblem(`cannot apply state to ${describePy(target)}`);
     },
   };

@@ -12,8 +12,8 @@ export { gaussianImportanceMap, planSlidingWindow, type WindowPlan } from './win
 // Execution: the onnxruntime session, the worker thread and the pipelines it runs.
 export { DeviceUnavailableError, InferenceInputError, ModelFileError } from './execution-errors';
 export { checkModelFile, cudaProviderMissing, type Device, type DeviceRequest, type SessionSettings } from './ort-session';
-export { checkModelCard, readModelCard } from './model-card-file';
-export { scanChannels, type ScanChannels } from './scan-channels';
+export { checkModelCard, checkTrainedForSegmenting, readModelCard } from './model-card-file';
+export { scanChannels, voxelSpacing, type ScanChannels } from './scan-channels';
 export { runInference, type Ran, type RunOptions } from './engine';
 export { EtaEstimator, formatDuration, type InferenceProgress } from './progress';
 export type { InferenceJob, RawInferenceJob, RawInferenceResult, SegmentationJob, SegmentationResult } from './worker-protocol';

@@ -57,12 +57,17 @@ export function checkModelCard(value: unknown, where: string): ModelCard {
   if (card.arch !== 'swinunetr' && card.arch !== 'swinfuse') problem(`arch must be "swinunetr" or "swinfuse", got ${shown(card.arch)}`);
   for (const key of ['inChannels', 'outChannels', 'roi', 'featureSize'] as const) wholeNumber(key, card[key], 1);
   if (card.arch === 'swinfuse') wholeNumber('dimHeads', card.dimHeads, 1);
+  if (card.decoderTrained !== undefined && typeof card.decoderTrained !== 'boolean') problem(`decoderTrained must be true or false, got ${shown(card.decoderTrained)}`);
+  if (card.patchNorm !== undefined && typeof card.patchNorm !== 'boolean') problem(`patchNorm must be true or false, got ${shown(card.patchNorm)}`);
   if (!Array.isArray(card.channels) || card.channels.length !== card.inChannels || !card.channels.every((c) => typeof c === 'string' && c.length > 0)) {
     problem(`channels must name the ${shown(card.inChannels)} input channels, got ${shown(card.channels)}`);
   }
   if (card.normalization !== 'zscore-nonzero-per-channel') problem(`normalization ${shown(card.normalization)} is not supported`);
   if (card.activation !== 'sigmoid' && card.activation !== 'softmax') problem(`activation ${shown(card.activation)} is not sigmoid or softmax`);
   if (typeof card.orientation !== 'string' || !/^[RLAPSI]{3}$/i.test(card.orientation)) problem(`orientation ${shown(card.orientation)} is not like "RAS"`);
+  if (card.spacing !== undefined && !(Array.isArray(card.spacing) && card.spacing.length === 3 && card.spacing.every((v) => typeof v === 'number' && v > 0 && v < 100))) {
+    problem(`spacing must be three voxel sizes in mm, got ${shown(card.spacing)}`);
+  }
   if (card.weightsDtype !== 'float32' && card.weightsDtype !== 'float16') problem(`weightsDtype ${shown(card.weightsDtype)} is not float32 or float16`);
   if (card.lineage !== undefined && !Array.isArray(card.lineage)) problem(`lineage must be a list, got ${shown(card.lineage)}`);
   const labels = card.labels;
@@ -93,4 +98,15 @@ export function checkModelCard(value: unknown, where: string): ModelCard {
   }
   if (problems.length > 0) throw new ModelFileError(where, `model card: ${problems.slice(0, 6).join('; ')}${problems.length > 6 ? ` and ${problems.length - 6} more` : ''}`);
   return value as ModelCard;
+}
+
+/**
+ * Refuses a model whose decoder and head were never trained (imported with --encoder-only and not yet fine-tuned
+ * beyond its head): its masks would be noise that looks like a segmentation.
+ */
+export function checkTrainedForSegmenting(card: ModelCard, modelPath: string): void {
+  if (card.decoderTrained !== false) return;
+  throw new ModelFileError(modelPath, `${card.name}'s decoder and output head are untrained (imported with --encoder-only): ` +
+    'its masks would be noise. Fine-tune it first on labelled cases (swinfuse finetune --train decoder, or all; or Fine-tune ' +
+    'on This Case in the editor), then segment with the fine-tuned model');
 }

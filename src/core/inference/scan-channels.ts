@@ -11,6 +11,8 @@ export interface ScanChannels {
   readonly spatialShape: readonly [number, number, number];
   /** From the stored layout to the model card's orientation. */
   readonly plan: Reorientation;
+  /** Voxel size in mm along the stored axes. */
+  readonly spacing: readonly [number, number, number];
 }
 
 /**
@@ -43,7 +45,12 @@ export function scanChannels(images: readonly NiftiVolume[], card: ModelCard): S
   const channels = new Float32Array(voxels * card.inChannels);
   if (images.length === 1) channels.set(scaledFloat32(first));
   else images.forEach((image, c) => channels.set(scaledFloat32(image), c * voxels));
-  return { channels, spatialShape: shape, plan: planReorientation(first.affine, shape, card.orientation) };
+  return { channels, spatialShape: shape, plan: planReorientation(first.affine, shape, card.orientation), spacing: voxelSpacing(first.affine) };
+}
+
+/** The length of each voxel axis in mm: the norms of the affine's first three columns (oblique images included). */
+export function voxelSpacing(affine: readonly (readonly number[])[]): [number, number, number] {
+  return [0, 1, 2].map((k) => Math.hypot(affine[0]![k]!, affine[1]![k]!, affine[2]![k]!)) as [number, number, number];
 }
 
 function checkSameGrid(reference: NiftiVolume, image: NiftiVolume): void {

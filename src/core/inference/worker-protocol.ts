@@ -27,6 +27,8 @@ export interface SegmentationJob extends WindowSettings {
   readonly spatialShape: readonly [number, number, number];
   /** Takes the stored layout to the orientation the model card asks for. */
   readonly plan: Reorientation;
+  /** Voxel size in mm along the stored axes (the lengths of the affine's columns). */
+  readonly spacing: readonly [number, number, number];
   /** Crop to the non-zero bounding box grown by this many voxels; null runs windows over the whole volume. */
   readonly cropMargin: number | null;
   readonly keepProbabilities: boolean;
@@ -52,6 +54,8 @@ export interface SegmentationResult {
   readonly windows: number;
   /** The region the windows covered, in the model's orientation; null when the image has no non-zero voxel. */
   readonly region: { readonly start: readonly number[]; readonly size: readonly number[] } | null;
+  /** The grid the windows ran on when the region was resampled to the card's spacing; null on the image's grid. */
+  readonly modelGrid: { readonly spacing: readonly number[]; readonly shape: readonly number[] } | null;
 }
 
 export type InferenceResult = RawInferenceResult | SegmentationResult;

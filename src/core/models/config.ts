@@ -11,6 +11,12 @@ export interface ModelConfig {
   readonly roi: number;
   /** Heads of the DIM's two attention modules (SwinFUSE only); (S/2)² must divide by it. */
   readonly dimHeads?: number;
+  /**
+   * A LayerNorm (with weight and bias) after the patch embedding: MONAI's PatchEmbed with norm_layer, which the SwinFUSE
+   * paper's brats_fine_tune.py puts in when it swaps in a 4-channel patch embedding. Its checkpoints then hold
+   * `swinViT.patch_embed.norm.*`.
+   */
+  readonly patchNorm?: boolean;
 }
 
 export const SWIN_DEPTHS = [2, 2, 2, 2] as const;

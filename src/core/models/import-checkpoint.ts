@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { checkStateDict, CheckpointError, loadCheckpoint, toFloat32, type LoadLimits } from '../checkpoint';
+import { checkStateDict, CheckpointError, loadCheckpoint, toFloat32, type LoadOptions } from '../checkpoint';
 import { serializeModel } from '../onnx';
 import { checkConfig, type ModelConfig } from './config';
 import { BRATS_CHANNELS, labelInfo, makeModelCard, type LabelScheme, type ModelCard } from './model-card';
@@ -16,10 +16,12 @@ export interface ImportRequest {
   readonly output: string;
   readonly channels?: readonly string[];
   readonly orientation?: string;
+  /** Voxel size in mm the model was trained at (the card's `spacing`). */
+  readonly spacing?: readonly [number, number, number];
   readonly float16?: boolean;
   readonly producerVersion?: string;
-  /** Bounds on reading the checkpoint (the memory its tensors may take). */
-  readonly limits?: LoadLimits;
+  /** Bounds on reading the checkpoint (the memory its tensors may take), and where notes on what was left out go. */
+  readonly limits?: LoadOptions;
 }
 
 export interface ImportResult {
@@ -49,21 +51,24 @@ export async function importCheckpoint(req: ImportRequest): Promise<ImportResult
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const dict = loadCheckpoint(bytes, req.checkpoint, req.limits);
+  // A LayerNorm after the patch embedding is part of the architecture, and its keys say whether the checkpoint has one.
+  const config: ModelConfig = dict.has('swinViT.patch_embed.norm.weight') ? { ...req.config, patchNorm: true } : req.config;
+  if (config.patchNorm && !req.config.patchNorm) req.limits?.onNote?.(`${req.checkpoint}: has a LayerNorm after its patch embedding (as the SwinFUSE paper's fine-tuning adds); the model has it too`);
   try {
-    checkStateDict(dict, expectedStateDict(req.config), req.checkpoint);
+    checkStateDict(dict, expectedStateDict(config), req.checkpoint);
   } catch (err) {
-    throw withArchHint(err, dict, req.config);
+    throw withArchHint(err, dict, config);
   }
 
-  const graph = buildSegmentationModel(req.config, (key) => {
+  const graph = buildSegmentationModel(config, (key) => {
     const t = dict.get(key);
     if (!t) throw new CheckpointError(req.checkpoint, `missing key ${key}`);
     return { shape: t.shape, data: toFloat32(t) };
   }, { storeAsFloat16: req.float16 ?? false });
 
-  const card = makeModelCard(req.config, {
+  const card = makeModelCard(config, {
     name: basename(req.output).replace(/\.onnx$/i, ''), channels, labels: req.labels, orientation: req.orientation,
-    float16: req.float16, source: { checkpoint: basename(req.checkpoint), sha256 },
+    float16: req.float16, spacing: req.spacing, source: { checkpoint: basename(req.checkpoint), sha256 },
   });
   return writeModelPair(req.output, card, (cardJson) => serializeModel(graph, {
     producerVersion: req.producerVersion,

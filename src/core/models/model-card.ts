@@ -17,6 +17,11 @@ export interface ModelCard extends ModelConfig {
   readonly labels: LabelInfo;
   /** Voxel axis orientation the model was trained in; images are permuted and flipped to it and back. */
   readonly orientation: string;
+  /**
+   * Voxel size in mm the model was trained at, along the axes of `orientation`: images are resampled to it and the
+   * probabilities back (src/core/inference/resample.ts). Absent: the model runs on each image's own grid.
+   */
+  readonly spacing?: readonly [number, number, number];
   readonly weightsDtype: 'float32' | 'float16';
   readonly source: { readonly checkpoint: string; readonly sha256: string };
   readonly created: string;
@@ -24,6 +29,11 @@ export interface ModelCard extends ModelConfig {
   readonly lineage: readonly unknown[];
   /** Ties MODEL.json to the MODEL.onnx written with it (src/core/models/model-pair.ts); absent on older cards. */
   readonly pairId?: string;
+  /**
+   * false when the decoder and head are freshly initialised (`swinfuse import --encoder-only`): such a model is refused
+   * for segmenting until a fine-tuning of the decoder (or all) trains it. Absent means trained.
+   */
+  readonly decoderTrained?: boolean;
 }
 
 export type LabelInfo =
@@ -76,6 +86,7 @@ export interface CardDetails {
   readonly labels: LabelScheme;
   readonly orientation?: string | undefined;
   readonly float16?: boolean | undefined;
+  readonly spacing?: readonly [number, number, number] | undefined;
   readonly source: { readonly checkpoint: string; readonly sha256: string };
 }
 
@@ -91,11 +102,13 @@ export function makeModelCard(config: ModelConfig, details: CardDetails): ModelC
     featureSize: config.featureSize,
     roi: config.roi,
     ...(config.arch === 'swinfuse' ? { dimHeads: config.dimHeads ?? 3 } : {}),
+    ...(config.patchNorm ? { patchNorm: true } : {}),
     channels: details.channels,
     normalization: 'zscore-nonzero-per-channel',
     activation: details.labels === 'brats' ? 'sigmoid' : 'softmax',
     labels: labelInfo(details.labels, config.outChannels),
     orientation: details.orientation ?? 'RAS',
+    ...(details.spacing ? { spacing: details.spacing } : {}),
     weightsDtype: details.float16 ? 'float16' : 'float32',
     source: details.source,
     created: new Date().toISOString(),

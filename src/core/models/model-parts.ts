@@ -52,7 +52,7 @@ export function buildModelPart(config: ModelConfig, part: ModelPart, lookup: Wei
     const dim = config.arch === 'swinfuse'
       ? (x0: Tensor) => domainInvarianceModule(g, x0, w, config.dimHeads ?? 3)
       : undefined;
-    hidden = swinViT(g, image, w, dim);
+    hidden = swinViT(g, image, w, dim, config.patchNorm === true);
   }
   if (part === 'encoder') {
     hidden.forEach((h, i) => g.output(h, HIDDEN_STATES[i]!));

@@ -14,6 +14,10 @@ export function expectedStateDict(config: ModelConfig): Map<string, number[]> {
 
   m.set('swinViT.patch_embed.proj.weight', [f, cin, 2, 2, 2]);
   m.set('swinViT.patch_embed.proj.bias', [f]);
+  if (config.patchNorm) {
+    m.set('swinViT.patch_embed.norm.weight', [f]);
+    m.set('swinViT.patch_embed.norm.bias', [f]);
+  }
   for (let stage = 0; stage < 4; stage++) {
     const c = f * 2 ** stage;
     const layer = `swinViT.layers${stage + 1}.0`;

@@ -29,6 +29,8 @@ export interface FinetuneInputs {
   readonly spatialShape: Vec3;
   /** From the image's stored layout to the card's orientation. */
   readonly plan: Reorientation;
+  /** Voxel size in mm along the stored axes. */
+  readonly spacing: Vec3;
   /** Voxels per label value present in the mask (0 included), ascending. */
   readonly labelCounts: ReadonlyMap<number, number>;
   /** Set when the mask was stored in another axis order: e.g. "LAS → RAS". */
@@ -43,7 +45,7 @@ export function finetuneInputs(images: readonly NiftiVolume[], mask: NiftiVolume
   }
   const { values, reoriented } = maskOnImageGrid(image, mask);
   const { labels, counts } = checkedLabels(values, mask, card.labels);
-  return { channels: scan.channels, labels, spatialShape: scan.spatialShape, plan: scan.plan, labelCounts: counts, maskReoriented: reoriented };
+  return { channels: scan.channels, labels, spatialShape: scan.spatialShape, plan: scan.plan, spacing: scan.spacing, labelCounts: counts, maskReoriented: reoriented };
 }
 
 /** The mask's stored values, reordered onto the image's stored layout when it holds the same grid in another order. */

@@ -16,6 +16,8 @@ export interface FinetuneJob {
   readonly corrected: Uint8Array | null;
   readonly spatialShape: Vec3;
   readonly plan: Reorientation;
+  /** Voxel size in mm along the stored axes. */
+  readonly spacing: Vec3;
   readonly settings: FinetuneSettings;
   /** Where the adapted model goes (its card beside it). */
   readonly output: string;

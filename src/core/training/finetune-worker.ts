@@ -36,7 +36,7 @@ async function run({ job, cancelFlag }: FinetuneStart): Promise<void> {
   const { weights } = readStoredModel(bytes, job.model);
   const outcome = await finetune(ort, { binDir: ortBinDir() }, {
     card: job.card, weights, channels: job.channels, labels: job.labels, corrected: job.corrected,
-    spatialShape: job.spatialShape, plan: job.plan,
+    spatialShape: job.spatialShape, plan: job.plan, spacing: job.spacing,
   }, job.settings, {
     onDevice: (device, note) => post({ type: 'device', device, note }),
     onStep: (report) => post({ type: 'step', report }),

@@ -6,6 +6,7 @@ import type * as Ort from 'onnxruntime-node';
 import { normalizeNonzeroPerChannel } from '../inference/normalize';
 import { openSession, type Device, type DeviceRequest, type OrtLocation } from '../inference/ort-session';
 import { niftiView, type Vec3 } from '../inference/volume-view';
+import { onTrainingGrid } from './training-grid';
 import type { ModelCard, WeightTensor } from '../models';
 import { HIDDEN_STATES } from '../models';
 import type { Reorientation } from '../nifti/reorient';
@@ -41,6 +42,8 @@ export interface FinetuneCase {
   readonly spatialShape: Vec3;
   /** From the stored layout to the card's orientation. */
   readonly plan: Reorientation;
+  /** Voxel size in mm along the stored axes: the case is resampled to the card's spacing when it names one. */
+  readonly spacing: Vec3;
 }
 
 export interface StepReport {
@@ -69,16 +72,21 @@ export async function finetune(
 ): Promise<FinetuneOutcome> {
   checkSettings(settings);
   const { card } = job;
-  const [x, y, z] = job.spatialShape;
-  const voxels = x * y * z;
-  if (job.channels.length !== voxels * card.inChannels) {
-    throw new Error(`${card.name} takes ${card.inChannels} channels; the image holds ${job.channels.length / voxels} of ${x}×${y}×${z}`);
+  {
+    const [x, y, z] = job.spatialShape;
+    const voxels = x * y * z;
+    if (job.channels.length !== voxels * card.inChannels) {
+      throw new Error(`${card.name} takes ${card.inChannels} channels; the image holds ${job.channels.length / voxels} of ${x}×${y}×${z}`);
+    }
+    if (job.labels.length !== voxels) throw new Error(`the mask has ${job.labels.length} voxels, the image ${voxels}`);
   }
-  if (job.labels.length !== voxels) throw new Error(`the mask has ${job.labels.length} voxels, the image ${voxels}`);
-  normalizeNonzeroPerChannel(job.channels, card.inChannels, voxels);
-  const image = niftiView(job.channels, job.spatialShape, card.inChannels, job.plan);
-  const labels = niftiView(job.labels, job.spatialShape, 1, job.plan);
-  const corrected = job.corrected ? niftiView(job.corrected, job.spatialShape, 1, job.plan) : null;
+  // At the model's spacing when its card names one (src/core/training/training-grid.ts).
+  const grid = onTrainingGrid(job);
+  const [x, y, z] = grid.spatialShape;
+  normalizeNonzeroPerChannel(grid.channels, card.inChannels, x * y * z);
+  const image = niftiView(grid.channels, grid.spatialShape, card.inChannels, grid.plan);
+  const labels = niftiView(grid.labels, grid.spatialShape, 1, grid.plan);
+  const corrected = grid.corrected ? niftiView(grid.corrected, grid.spatialShape, 1, grid.plan) : null;
   const patches = samplePatches(image, labels, { count: settings.steps, roi: card.roi, seed: settings.seed }, corrected);
 
   const step = buildStepGraph(card, job.weights, settings.scope, 1);

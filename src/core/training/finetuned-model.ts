@@ -14,6 +14,12 @@ export async function writeFinetunedModel(
     throw new Error(`${output}: a fine-tuned model never replaces its base model; choose another name`);
   }
   const name = output.replace(/^.*[\\/]/, '').replace(/\.onnx$/i, '');
-  const card: ModelCard = { ...base, name, weightsDtype: 'float32', created: entry.created, lineage: [...base.lineage, entry] };
+  // A model imported with a fresh decoder (--encoder-only) counts as trained once the decoder itself has learnt.
+  const decoderTrained = base.decoderTrained === false && entry.scope === 'head' ? false : undefined;
+  const { decoderTrained: _, ...rest } = base;
+  const card: ModelCard = {
+    ...rest, ...(decoderTrained === false ? { decoderTrained } : {}), name, weightsDtype: 'float32', created: entry.created,
+    lineage: [...base.lineage, entry],
+  };
   return writeModelFiles(output, card, weights, `${card.arch} fine-tuned from ${base.name} on ${entry.case.images.join(', ')}`);
 }

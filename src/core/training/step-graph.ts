@@ -29,6 +29,7 @@ export function configOfCard(card: ModelCard): ModelConfig {
   return {
     arch: card.arch, inChannels: card.inChannels, outChannels: card.outChannels, featureSize: card.featureSize, roi: card.roi,
     ...(card.arch === 'swinfuse' ? { dimHeads: card.dimHeads ?? 3 } : {}),
+    ...(card.patchNorm ? { patchNorm: true } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { DeviceRequest } from '../../core/inference';
 import { cardPathFor, type ModelCard } from '../../core/models';
 import { planReorientation } from '../../core/nifti/reorient';
+import { voxelSpacing } from '../../core/inference/scan-channels';
 import { learnableLabels as coreLearnableLabels } from '../../core/training/finetune-inputs';
 import type { FinetuneJob } from '../../core/training/finetune-protocol';
 import { finetunedName } from '../../core/training/lineage';
@@ -131,6 +132,7 @@ export async function prepareFinetuneCase<U extends UriLike<U>>(
     model: base.path, card, channels, labels, corrected: handEdited > 0 ? corrected : null,
     spatialShape: [shape[0], shape[1], shape[2]],
     plan: planReorientation(scan.geometry.affine, shape, card.orientation),
+    spacing: voxelSpacing(scan.geometry.affine),
     settings: {
       steps: choices.steps, scope: choices.scope, lr: choices.lr, weightDecay: FINETUNE_WEIGHT_DECAY, seed: choices.seed,
       device: request.device, threads: request.threads,

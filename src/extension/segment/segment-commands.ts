@@ -147,14 +147,16 @@ export function readSegmentSettings(scope: vscode.Uri, log: vscode.LogOutputChan
   const device = section.get<string>('device') ?? 'auto';
   const threads = section.get<number>('threads') ?? 0;
   const overlap = section.get<number>('overlap') ?? 0.5;
+  const bratsLabels = section.get<string>('bratsLabels') ?? '2021';
   const ok = {
     device: (['auto', 'cpu', 'cuda'] as const).includes(device as DeviceRequest) ? device as DeviceRequest : 'auto',
     threads: Number.isInteger(threads) && threads >= 0 && threads <= 256 ? threads : 0,
     overlap: Number.isFinite(overlap) && overlap >= 0 && overlap <= 0.95 ? overlap : 0.5,
+    bratsLabels: bratsLabels === '2023' ? '2023' as const : '2021' as const,
   };
-  if (ok.device !== device || ok.threads !== threads || ok.overlap !== overlap) {
-    log.warn(`swinfuse.inference: device ${JSON.stringify(device)}, threads ${JSON.stringify(threads)}, overlap ${JSON.stringify(overlap)} `
-      + `are not all valid; using device ${ok.device}, threads ${ok.threads}, overlap ${ok.overlap}`);
+  if (ok.device !== device || ok.threads !== threads || ok.overlap !== overlap || ok.bratsLabels !== bratsLabels) {
+    log.warn(`swinfuse.inference: device ${JSON.stringify(device)}, threads ${JSON.stringify(threads)}, overlap ${JSON.stringify(overlap)}, `
+      + `bratsLabels ${JSON.stringify(bratsLabels)} are not all valid; using device ${ok.device}, threads ${ok.threads}, overlap ${ok.overlap}, bratsLabels ${ok.bratsLabels}`);
   }
   return ok;
 }

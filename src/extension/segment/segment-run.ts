@@ -1,7 +1,8 @@
 // One segmentation of an opened scan, without VS Code: resolve the model's channels, gather them as float32 in the
 // viewer's RAS layout, run the inference worker, and turn its output into a proposal on the same grid. Working in
 // RAS layout means the proposal lands on the mask's grid with no reorientation of the result.
-import { runInference, type DeviceRequest } from '../../core/inference';
+import { checkTrainedForSegmenting, runInference, voxelSpacing, type DeviceRequest } from '../../core/inference';
+import { withBratsLabels, type BratsLabels } from '../../core/labels/brats-labels';
 import type { ModelCard } from '../../core/models';
 import { gridDifference } from '../../core/nifti/grid';
 import { planReorientation } from '../../core/nifti/reorient';
@@ -17,6 +18,8 @@ export interface SegmentSettings {
   /** 0: one per physical core. */
   readonly threads: number;
   readonly overlap: number;
+  /** For BraTS models: the label numbers the proposal writes (enhancing tumour 4 in 2021, 3 in 2023). */
+  readonly bratsLabels?: BratsLabels;
 }
 
 export interface ModelToRun {
@@ -46,7 +49,9 @@ export async function segmentScan<U extends UriLike<U>>(
   proposalId: number, ports: SegmentRunPorts<U>,
 ): Promise<SegmentRunResult> {
   const started = performance.now();
-  const { card } = model;
+  const card = settings.bratsLabels && model.card.labels.scheme === 'brats'
+    ? { ...model.card, labels: withBratsLabels(model.card.labels, settings.bratsLabels) } : model.card;
+  checkTrainedForSegmenting(card, model.path);
   const { channels, inputs } = await gatherChannels(image, scan, folderFiles, card, ports);
   const [X, Y, Z] = scan.geometry.shape;
   const prepared = performance.now();
@@ -55,6 +60,7 @@ export async function segmentScan<U extends UriLike<U>>(
   const result = await runInference({
     kind: 'segment', session: { model: model.path, device: settings.device, threads: settings.threads }, card, channels,
     spatialShape: [X, Y, Z], plan: planReorientation(scan.geometry.affine, [X, Y, Z], card.orientation),
+    spacing: voxelSpacing(scan.geometry.affine),
     overlap: settings.overlap, sigmaScale: 0.125, cropMargin: 16, keepProbabilities: true,
   }, {
     workerScript: ports.workerScript,
