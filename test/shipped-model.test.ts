@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readModelCard } from '../src/core/inference';
-import { readNiftiFile } from '../src/core/nifti';
+import { readNiftiFile, writeNiftiFile } from '../src/core/nifti';
 import { runCli } from './helpers/cli';
 import { repoRoot } from './helpers/paths';
 
@@ -72,6 +72,27 @@ describe('the bundled swinfuse-demo model', () => {
     let differing = 0;
     for (let i = 0; i < data.length; i++) if (data[i] !== readmeMask[i]) differing++;
     assert.equal(differing, 0, `${differing} voxels differ from the mask of the files in the card's order`);
+  });
+
+  it('--brats-labels 2023 writes enhancing tumour as 3, and a BraTS 2023 reference is read as such: the same mask and Dice', { timeout: 300_000 }, async () => {
+    assert.ok(readmeMask, 'the README command ran first');
+    // The sample's label renumbered to BraTS 2023 (4 → 3), on the sample's grid.
+    const seg = await readNiftiFile(join(sample, 'sample_seg.nii.gz'));
+    const ref2023 = join(out, 'sample_seg_2023.nii.gz');
+    await writeNiftiFile(ref2023, { shape: seg.shape, data: Uint8Array.from(seg.data as Uint8Array, (v) => (v === 4 ? 3 : v)), geometry: seg.header, intentCode: 1002 });
+    const mask = join(out, 'mask-2023.nii.gz');
+    const r = runCli(['segment', join(sample, 'sample_flair.nii.gz'), '-o', mask, '--brats-labels', '2023', '--label', ref2023], 280_000);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /enhancing tumor \(3\)/);
+    const data = (await readNiftiFile(mask)).data as Uint8Array;
+    let differing = 0;
+    for (let i = 0; i < data.length; i++) if (data[i] !== (readmeMask[i] === 4 ? 3 : readmeMask[i])) differing++;
+    assert.equal(differing, 0, 'the 2021 mask with 4 written as 3');
+    for (const [region, value] of Object.entries(README_DICE)) assert.match(r.stdout, new RegExp(`${region} ${value.toFixed(3)}`), `${region} as in the README`);
+    // And the 2021 mask against the 2023 reference: read in its own convention, not counted as missed.
+    const cross = runCli(['segment', join(sample, 'sample_flair.nii.gz'), '-o', join(out, 'mask-2021.nii.gz'), '--label', ref2023], 280_000);
+    assert.match(cross.stderr, /read as BraTS 2023 labels \(enhancing tumour 3\); the mask is written in BraTS 2021 labels \(4\)/);
+    assert.match(cross.stdout, new RegExp(`ET ${README_DICE.ET.toFixed(3)}`));
   });
 
   it('refuses two files of one contrast rather than guess', () => {
